@@ -1,0 +1,40 @@
+// keyval's entry point: configuration, then the server, then signal handling. Nothing else.
+import { ConfigError, helpText, parseConfig } from "./src/config.ts";
+import { Server } from "./src/server.ts";
+import { KEYVAL_VERSION } from "./src/version.ts";
+
+let config;
+try {
+  config = parseConfig(Deno.args, { KEYVAL_BIND: Deno.env.get("KEYVAL_BIND") });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`keyval: ${err.message}\nRun 'keyval --help' for the options.`);
+  Deno.exit(2);
+}
+if (config === "help") {
+  console.log(helpText());
+  Deno.exit(0);
+}
+
+const server = new Server(config);
+try {
+  server.start();
+} catch (err) {
+  console.error(
+    `keyval: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`,
+  );
+  Deno.exit(1);
+}
+console.log(`keyval ${KEYVAL_VERSION} listening on ${config.host}:${server.port}`);
+
+let stopping = false;
+const stop = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  console.log(`keyval: ${signal}, shutting down`);
+  await server.shutdown();
+  Deno.exit(0);
+};
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, () => stop(signal));
+}

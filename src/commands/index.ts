@@ -1,0 +1,20 @@
+// The full command table: every family's entries in one place.
+import { CommandTable } from "./table.ts";
+import { connectionCommands } from "./connection.ts";
+import { stringCommands } from "./strings.ts";
+import { keyCommands } from "./keys.ts";
+import { expireCommands } from "./expire.ts";
+import { serverCommands } from "./server.ts";
+import { introspectionCommands } from "./introspection.ts";
+
+/** A fresh command table holding every command keyval offers. */
+export function createCommandTable(): CommandTable {
+  return new CommandTable([
+    ...connectionCommands,
+    ...stringCommands,
+    ...keyCommands,
+    ...expireCommands,
+    ...serverCommands,
+    ...introspectionCommands,
+  ]);
+}

@@ -1,0 +1,318 @@
+// Generic key commands: existence, deletion, type, iteration (KEYS, SCAN), renaming, copying.
+import type { Context } from "./context.ts";
+import type { CommandSpec } from "./table.ts";
+import { globMatch } from "../store/glob.ts";
+import { parseInt64 } from "./numbers.ts";
+import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from "./replies.ts";
+
+/** Redis's TYPE name for a value. */
+export function typeName(value: unknown): string {
+  return typeof value === "string" ? "string" : "none";
+}
+
+function del(cx: Context): void {
+  let n = 0;
+  for (let i = 1; i < cx.argc; i++) if (cx.db.delete(cx.arg(i))) n++;
+  cx.server.stats.dels += n;
+  cx.out.int(n);
+}
+
+/** EXISTS and TOUCH: how many of the keys exist (a key named twice counts twice). */
+function exists(cx: Context): void {
+  let n = 0;
+  for (let i = 1; i < cx.argc; i++) if (cx.db.lookupRead(cx.arg(i)) !== undefined) n++;
+  cx.out.int(n);
+}
+
+function type(cx: Context): void {
+  cx.out.simple(typeName(cx.db.lookupRead(cx.arg(1))));
+}
+
+function keys(cx: Context): void {
+  const pattern = cx.arg(1);
+  const all = pattern === "*";
+  const db = cx.db;
+  const found: string[] = [];
+  const now = Date.now();
+  for (const key of db.data.keys()) {
+    if (!all && !globMatch(pattern, key)) continue;
+    const at = db.expires.size === 0 ? undefined : db.expires.get(key);
+    if (at !== undefined && at < now) continue; // left for lazy expiry, as Redis does in KEYS
+    found.push(key);
+  }
+  cx.out.bulks(found);
+}
+
+function scan(cx: Context): void {
+  const cursorText = cx.arg(1);
+  if (!/^\d+$/.test(cursorText) || cursorText.length > 20) {
+    return cx.out.error("ERR invalid cursor");
+  }
+  let count = 10;
+  let pattern: string | undefined;
+  let type: string | undefined;
+  for (let i = 2; i < cx.argc; i++) {
+    if (i + 1 >= cx.argc) return cx.out.error(SYNTAX);
+    if (cx.argIs(i, "count")) {
+      const n = parseInt64(cx.arg(++i));
+      if (n === undefined) return cx.out.error(NOT_INTEGER);
+      if (n < 1) return cx.out.error(SYNTAX);
+      count = Number(n);
+    } else if (cx.argIs(i, "match")) {
+      pattern = cx.arg(++i);
+      if (pattern === "*") pattern = undefined;
+    } else if (cx.argIs(i, "type")) {
+      type = cx.arg(++i).toLowerCase();
+    } else {
+      return cx.out.error(SYNTAX);
+    }
+  }
+  const db = cx.db;
+  const cursors = cx.server.cursors;
+  const it = cursors.open(Number(cursorText), () => db.data.keys());
+  if (it === undefined) return cx.out.error("ERR invalid cursor");
+  const found: string[] = [];
+  let done = false;
+  for (let visited = 0; visited < count; visited++) {
+    const r = it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const key = r.value;
+    if (pattern !== undefined && !globMatch(pattern, key)) continue;
+    const value = db.get(key);
+    if (value === undefined) continue;
+    if (type !== undefined && typeName(value) !== type) continue;
+    found.push(key);
+  }
+  cx.out.array(2);
+  cx.out.bulk(done ? "0" : String(cursors.park(it)));
+  cx.out.bulks(found);
+}
+
+function flush(cx: Context): void {
+  if (cx.argc > 2 || (cx.argc === 2 && !cx.argIs(1, "async") && !cx.argIs(1, "sync"))) {
+    return cx.out.error(SYNTAX);
+  }
+  cx.db.flush();
+  cx.server.cursors.clear();
+  cx.out.ok();
+}
+
+/** RENAME and RENAMENX: moves the value and its TTL to the new name. */
+function renameCommand(nx: boolean): (cx: Context) => void {
+  return (cx) => {
+    const from = cx.arg(1);
+    const to = cx.arg(2);
+    const db = cx.db;
+    const value = db.get(from);
+    if (value === undefined) return cx.out.error(NO_SUCH_KEY);
+    if (from === to) return nx ? cx.out.int(0) : cx.out.ok();
+    if (nx && db.has(to)) return cx.out.int(0);
+    const at = db.expires.get(from);
+    db.delete(from);
+    if (at === undefined) db.set(to, value);
+    else db.setWithExpiry(to, value, at);
+    if (nx) cx.out.int(1);
+    else cx.out.ok();
+  };
+}
+
+function copy(cx: Context): void {
+  let replace = false;
+  for (let i = 3; i < cx.argc; i++) {
+    if (cx.argIs(i, "replace")) {
+      replace = true;
+    } else if (cx.argIs(i, "db") && i + 1 < cx.argc) {
+      const n = parseInt64(cx.arg(++i));
+      if (n === undefined) return cx.out.error(NOT_INTEGER);
+      if (n !== 0) return cx.out.error("ERR DB index is out of range");
+    } else {
+      return cx.out.error(SYNTAX);
+    }
+  }
+  const from = cx.arg(1);
+  const to = cx.arg(2);
+  if (from === to) return cx.out.error("ERR source and destination objects are the same");
+  const db = cx.db;
+  const value = db.get(from);
+  if (value === undefined) return cx.out.int(0);
+  if (!replace && db.has(to)) return cx.out.int(0);
+  const at = db.expires.get(from);
+  if (at === undefined) db.set(to, value);
+  else db.setWithExpiry(to, value, at);
+  cx.out.int(1);
+}
+
+function randomkey(cx: Context): void {
+  cx.out.bulkOrNil(cx.db.randomKey());
+}
+
+const allKeys: [number, number, number] = [1, -1, 1];
+
+export const keyCommands: CommandSpec[] = [
+  {
+    name: "del",
+    arity: -2,
+    flags: ["write"],
+    keys: allKeys,
+    group: "generic",
+    since: "1.0.0",
+    syntax: "key [key ...]",
+    summary: "Deletes one or more keys; replies how many existed.",
+    complexity: "O(N) where N is the number of keys that will be removed.",
+    handler: del,
+  },
+  {
+    name: "unlink",
+    arity: -2,
+    flags: ["write", "fast"],
+    keys: allKeys,
+    group: "generic",
+    since: "4.0.0",
+    syntax: "key [key ...]",
+    summary: "Deletes one or more keys (memory is reclaimed by the garbage collector).",
+    complexity: "O(1) for each key removed.",
+    handler: del,
+  },
+  {
+    name: "exists",
+    arity: -2,
+    flags: ["readonly", "fast"],
+    keys: allKeys,
+    group: "generic",
+    since: "1.0.0",
+    syntax: "key [key ...]",
+    summary: "Determines whether one or more keys exist; a key named twice counts twice.",
+    complexity: "O(N) where N is the number of keys to check.",
+    handler: exists,
+  },
+  {
+    name: "touch",
+    arity: -2,
+    flags: ["readonly", "fast"],
+    keys: allKeys,
+    group: "generic",
+    since: "3.2.1",
+    syntax: "key [key ...]",
+    summary: "Returns the number of existing keys out of those specified.",
+    complexity: "O(N) where N is the number of keys that will be touched.",
+    handler: exists,
+  },
+  {
+    name: "type",
+    arity: 2,
+    flags: ["readonly", "fast"],
+    keys: [1, 1, 1],
+    group: "generic",
+    since: "1.0.0",
+    syntax: "key",
+    summary: "Determines the type of value stored at a key (none when missing).",
+    complexity: "O(1)",
+    handler: type,
+  },
+  {
+    name: "keys",
+    arity: 2,
+    flags: ["readonly"],
+    group: "generic",
+    since: "1.0.0",
+    syntax: "pattern",
+    summary: "Returns all key names that match a glob pattern (*, ?, [abc], [^a-z], \\x).",
+    complexity: "O(N) with N being the number of keys in the database.",
+    handler: keys,
+  },
+  {
+    name: "scan",
+    arity: -2,
+    flags: ["readonly"],
+    group: "generic",
+    since: "2.8.0",
+    syntax: "cursor [MATCH pattern] [COUNT count] [TYPE type]",
+    summary:
+      "Iterates over the key names in the database; a full iteration returns every key present throughout.",
+    complexity: "O(1) for every call. O(N) for a complete iteration.",
+    handler: scan,
+  },
+  {
+    name: "dbsize",
+    arity: 1,
+    flags: ["readonly", "fast"],
+    group: "server",
+    since: "1.0.0",
+    syntax: "",
+    summary: "Returns the number of keys in the database.",
+    complexity: "O(1)",
+    handler: (cx) => cx.out.int(cx.db.size),
+  },
+  {
+    name: "flushall",
+    arity: -1,
+    flags: ["write"],
+    group: "server",
+    since: "1.0.0",
+    syntax: "[ASYNC | SYNC]",
+    summary: "Removes all keys from all databases.",
+    complexity: "O(N) where N is the total number of keys in all databases.",
+    handler: flush,
+  },
+  {
+    name: "flushdb",
+    arity: -1,
+    flags: ["write"],
+    group: "server",
+    since: "1.0.0",
+    syntax: "[ASYNC | SYNC]",
+    summary: "Remove all keys from the current database.",
+    complexity: "O(N) where N is the number of keys in the selected database.",
+    handler: flush,
+  },
+  {
+    name: "rename",
+    arity: 3,
+    flags: ["write"],
+    keys: [1, 2, 1],
+    group: "generic",
+    since: "1.0.0",
+    syntax: "key newkey",
+    summary: "Renames a key and overwrites the destination.",
+    complexity: "O(1)",
+    handler: renameCommand(false),
+  },
+  {
+    name: "renamenx",
+    arity: 3,
+    flags: ["write", "fast"],
+    keys: [1, 2, 1],
+    group: "generic",
+    since: "1.0.0",
+    syntax: "key newkey",
+    summary: "Renames a key only when the target key name doesn't exist.",
+    complexity: "O(1)",
+    handler: renameCommand(true),
+  },
+  {
+    name: "copy",
+    arity: -3,
+    flags: ["write", "denyoom"],
+    keys: [1, 2, 1],
+    group: "generic",
+    since: "6.2.0",
+    syntax: "source destination [DB destination-db] [REPLACE]",
+    summary: "Copies the value of a key (and its TTL) to a new key.",
+    complexity: "O(N) worst case for collections, where N is the number of nested items.",
+    handler: copy,
+  },
+  {
+    name: "randomkey",
+    arity: 1,
+    flags: ["readonly"],
+    group: "generic",
+    since: "1.0.0",
+    syntax: "",
+    summary: "Returns a random key name from the database.",
+    complexity: "O(1)",
+    handler: randomkey,
+  },
+];

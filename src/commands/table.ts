@@ -1,0 +1,168 @@
+// The command table: one declarative entry per command (name, arity, flags, key positions,
+// docs, handler) drives dispatch, arity errors, HELP, COMMAND and the per-command counters.
+// Adding a command means adding one entry and one handler, nothing elsewhere.
+import type { Context, Handler } from "./context.ts";
+import { TOO_BIG } from "./replies.ts";
+
+/** Redis's command flags that keyval uses. */
+export type Flag =
+  | "write"
+  | "readonly"
+  | "denyoom"
+  | "admin"
+  | "noscript"
+  | "loading"
+  | "stale"
+  | "fast"
+  | "no_auth";
+
+/** What a family module declares for one command. */
+export interface CommandSpec {
+  /** Lower-case name, as COMMAND reports it. */
+  name: string;
+  /** Redis arity: N means exactly N arguments (with the name), -N at least N. */
+  arity: number;
+  flags: Flag[];
+  /** Position of the first key, the last key (-1: the last argument) and the step between keys. */
+  keys?: [number, number, number];
+  /** Redis's command group: string, generic, keyspace, connection, server. */
+  group: string;
+  since: string;
+  /** The arguments after the name, in Redis's documentation syntax. */
+  syntax: string;
+  summary: string;
+  complexity: string;
+  handler?: Handler;
+  subcommands?: CommandSpec[];
+}
+
+/** A command as the table holds it: the spec plus its counters. */
+export class Command {
+  /** "get", or "client|setname" for a subcommand. */
+  readonly fullName: string;
+  readonly subcommands = new Map<string, Command>();
+  calls = 0;
+  failedCalls = 0;
+  rejectedCalls = 0;
+  /** Total time spent in the handler, in microseconds. */
+  usec = 0;
+
+  constructor(readonly spec: CommandSpec, readonly parent?: Command) {
+    this.fullName = parent ? `${parent.spec.name}|${spec.name}` : spec.name;
+    for (const sub of spec.subcommands ?? []) {
+      this.subcommands.set(sub.name, new Command(sub, this));
+    }
+  }
+
+  /** Redis's arity check. */
+  arityOk(argc: number): boolean {
+    const a = this.spec.arity;
+    return a >= 0 ? argc === a : argc >= -a;
+  }
+}
+
+/** Case-insensitive hash of bytes [s, e) (FNV-1a over lower-cased ASCII). */
+function hashName(b: Uint8Array, s: number, e: number): number {
+  let h = 0x811c9dc5;
+  for (let i = s; i < e; i++) {
+    const c = b[i];
+    h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 16777619);
+  }
+  return h >>> 0;
+}
+
+/** All commands, looked up by name straight from request bytes without building a string. */
+export class CommandTable {
+  readonly byName = new Map<string, Command>();
+  private readonly byHash = new Map<number, Command[]>();
+
+  constructor(specs: CommandSpec[]) {
+    for (const spec of specs) {
+      if (this.byName.has(spec.name)) throw new Error(`duplicate command ${spec.name}`);
+      const cmd = new Command(spec);
+      this.byName.set(spec.name, cmd);
+      const bytes = new TextEncoder().encode(spec.name);
+      const h = hashName(bytes, 0, bytes.length);
+      const bucket = this.byHash.get(h);
+      if (bucket) bucket.push(cmd);
+      else this.byHash.set(h, [cmd]);
+    }
+  }
+
+  /** The command named by argument `i` of the request, if any. */
+  find(cx: Context, i: number): Command | undefined {
+    const bucket = this.byHash.get(hashName(cx.mem.bytes, cx.starts[i], cx.ends[i]));
+    if (bucket === undefined) return undefined;
+    for (const cmd of bucket) if (cx.argIs(i, cmd.spec.name)) return cmd;
+    return undefined;
+  }
+
+  /** The subcommand of container `cmd` named by argument 1, if any. */
+  findSub(cx: Context, cmd: Command): Command | undefined {
+    for (const sub of cmd.subcommands.values()) if (cx.argIs(1, sub.spec.name)) return sub;
+    return undefined;
+  }
+
+  /** Every command and subcommand, in table order. */
+  *all(): Iterable<Command> {
+    for (const cmd of this.byName.values()) {
+      yield cmd;
+      yield* cmd.subcommands.values();
+    }
+  }
+}
+
+/** Redis's "unknown command" error, quoting the first arguments as Redis does. */
+export function unknownCommandError(cx: Context): string {
+  let args = "";
+  for (let i = 1; i < cx.argc && args.length < 128; i++) {
+    args += `'${cx.arg(i).slice(0, 128 - args.length)}' `;
+  }
+  return `ERR unknown command '${cx.arg(0).slice(0, 128)}', with args beginning with: ${args}`;
+}
+
+/** Runs one request: looks the command up, checks arity, runs the handler, counts. */
+export function dispatch(cx: Context): void {
+  const server = cx.server;
+  const stats = server.stats;
+  let cmd = server.commands.find(cx, 0);
+  if (cmd === undefined) {
+    cx.out.error(unknownCommandError(cx));
+    return;
+  }
+  if (cmd.subcommands.size > 0 && cx.argc >= 2) {
+    // A container (CLIENT, CONFIG ...): the subcommand is the command, with its own arity.
+    const sub = server.commands.findSub(cx, cmd);
+    if (sub === undefined) {
+      cmd.rejectedCalls++;
+      cx.out.error(
+        `ERR unknown subcommand '${
+          cx.arg(1).slice(0, 128)
+        }'. Try ${cmd.spec.name.toUpperCase()} HELP.`,
+      );
+      return;
+    }
+    cmd = sub;
+  }
+  if (!cmd.arityOk(cx.argc)) {
+    cmd.rejectedCalls++;
+    cx.out.error(`ERR wrong number of arguments for '${cmd.fullName}' command`);
+    return;
+  }
+  const errorsBefore = stats.errorReplies;
+  stats.commands++;
+  cmd.calls++;
+  cx.client.lastCommand = cmd.fullName;
+  try {
+    cmd.spec.handler!(cx);
+  } catch (err) {
+    // Handlers validate before they change anything, so a throw leaves nothing half applied.
+    // The one expected throw is V8 refusing a string past its size limit.
+    if (err instanceof RangeError) cx.out.error(TOO_BIG);
+    else {
+      console.error(`keyval: internal error in '${cmd.fullName}':`, err);
+      cx.out.error(`ERR internal error in '${cmd.fullName}'`);
+    }
+  }
+  if (stats.errorReplies !== errorsBefore) cmd.failedCalls++;
+}

@@ -1,0 +1,160 @@
+// The reply writer: RESP2 replies appended to one reusable per-connection buffer, so a batch of
+// pipelined requests is answered with a single write.
+import { ByteBuffer } from "./latin1.ts";
+
+const INITIAL_SIZE = 16 * 1024;
+const OK = new TextEncoder().encode("+OK\r\n");
+const NIL = new TextEncoder().encode("$-1\r\n");
+const NIL_ARRAY = new TextEncoder().encode("*-1\r\n");
+const EMPTY_ARRAY = new TextEncoder().encode("*0\r\n");
+
+/** Digits of a non-negative safe integer written backwards into a scratch area. */
+const scratch = new Uint8Array(24);
+
+/** Where error replies are counted. */
+export interface ErrorCounter {
+  errorReplies: number;
+}
+
+/** Appends RESP2 replies to a growable buffer; `take()` hands the bytes to the socket. */
+export class ReplyWriter {
+  readonly mem = new ByteBuffer(INITIAL_SIZE);
+  /** Bytes written so far. */
+  length = 0;
+
+  constructor(private readonly counter: ErrorCounter = { errorReplies: 0 }) {}
+
+  /** Makes room for `n` more bytes. */
+  private room(n: number): void {
+    const need = this.length + n;
+    if (need > this.mem.bytes.length) {
+      this.mem.resize(Math.max(need, this.mem.bytes.length * 2), this.length);
+    }
+  }
+
+  /** The bytes to send; call `reset()` once they were written. */
+  take(): Uint8Array {
+    return this.mem.bytes.subarray(0, this.length);
+  }
+
+  /** Empties the buffer, giving back memory a large reply made it take. */
+  reset(): void {
+    this.length = 0;
+    if (this.mem.bytes.length > 16 * INITIAL_SIZE) this.mem.resize(INITIAL_SIZE, 0);
+  }
+
+  private raw(bytes: Uint8Array): void {
+    this.room(bytes.length);
+    this.mem.bytes.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
+  private byte(c: number): void {
+    this.mem.bytes[this.length++] = c;
+  }
+
+  private crlf(): void {
+    const b = this.mem.bytes;
+    b[this.length++] = 13;
+    b[this.length++] = 10;
+  }
+
+  /** Writes a number's decimal digits (room for 24 bytes must exist). */
+  private digits(n: number | bigint): void {
+    if (typeof n === "bigint" || !Number.isSafeInteger(n)) {
+      const s = String(n);
+      this.length += this.mem.writeLatin1(s, this.length);
+      return;
+    }
+    const b = this.mem.bytes;
+    if (n < 0) {
+      b[this.length++] = 45;
+      n = -n;
+    }
+    if (n < 10) {
+      b[this.length++] = 48 + n;
+      return;
+    }
+    let i = scratch.length;
+    while (n > 0) {
+      const q = Math.floor(n / 10);
+      scratch[--i] = 48 + (n - q * 10);
+      n = q;
+    }
+    b.set(scratch.subarray(i), this.length);
+    this.length += scratch.length - i;
+  }
+
+  /** +OK */
+  ok(): void {
+    this.raw(OK);
+  }
+
+  /** A simple string (+text); the text must not contain CR or LF. */
+  simple(s: string): void {
+    this.room(s.length + 3);
+    this.byte(43);
+    this.length += this.mem.writeLatin1(s, this.length);
+    this.crlf();
+  }
+
+  /** An error (-CODE text); CR and LF inside are replaced by spaces, as Redis does. */
+  error(s: string): void {
+    this.counter.errorReplies++;
+    if (s.includes("\r") || s.includes("\n")) s = s.replace(/[\r\n]/g, " ");
+    this.room(s.length + 3);
+    this.byte(45);
+    this.length += this.mem.writeLatin1(s, this.length);
+    this.crlf();
+  }
+
+  /** An integer (:n). */
+  int(n: number | bigint): void {
+    this.room(48);
+    this.byte(58);
+    this.digits(n);
+    this.crlf();
+  }
+
+  /** A bulk string from a byte string. */
+  bulk(s: string): void {
+    const n = s.length;
+    this.room(n + 32);
+    this.byte(36);
+    this.digits(n);
+    this.crlf();
+    this.length += this.mem.writeLatin1(s, this.length);
+    this.crlf();
+  }
+
+  /** A bulk string, or the null bulk string for undefined. */
+  bulkOrNil(s: string | undefined): void {
+    if (s === undefined) this.raw(NIL);
+    else this.bulk(s);
+  }
+
+  /** The null bulk string ($-1). */
+  nil(): void {
+    this.raw(NIL);
+  }
+
+  /** An array header (*n); the n elements follow. */
+  array(n: number): void {
+    if (n === 0) return this.raw(EMPTY_ARRAY);
+    this.room(32);
+    this.byte(42);
+    this.digits(n);
+    this.crlf();
+  }
+
+  /** The null array (*-1). */
+  nilArray(): void {
+    this.raw(NIL_ARRAY);
+  }
+
+  /** An array of bulk strings. */
+  bulks(items: readonly string[]): void {
+    this.array(items.length);
+    for (const s of items) this.bulk(s);
+  }
+}

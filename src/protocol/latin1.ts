@@ -1,0 +1,87 @@
+// Byte strings: keyval keeps keys and string values as JavaScript strings with one char per byte
+// (latin1). That is binary-exact, needs no UTF-8 round trip, and costs V8 one byte per char.
+import { Buffer } from "node:buffer";
+
+const fcc = String.fromCharCode;
+
+/** Below this many bytes a JavaScript loop beats the native latin1 codec (measured in bench/). */
+const NATIVE_MIN = 32;
+
+/** A Uint8Array together with a node Buffer view of the same memory, for native latin1 codecs. */
+export class ByteBuffer {
+  bytes: Uint8Array;
+  view: Buffer;
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+    this.view = Buffer.from(this.bytes.buffer, 0, size);
+  }
+
+  /** Replaces the memory with a larger (or smaller) block, keeping the first `keep` bytes. */
+  resize(size: number, keep: number): void {
+    const next = new Uint8Array(size);
+    if (keep > 0) next.set(this.bytes.subarray(0, keep));
+    this.bytes = next;
+    this.view = Buffer.from(next.buffer, 0, size);
+  }
+
+  /** The bytes [start, end) as a byte string. */
+  latin1(start: number, end: number): string {
+    const n = end - start;
+    if (n >= NATIVE_MIN) return this.view.latin1Slice(start, end);
+    const b = this.bytes;
+    let s = "";
+    while (end - start >= 8) {
+      s += fcc(
+        b[start],
+        b[start + 1],
+        b[start + 2],
+        b[start + 3],
+        b[start + 4],
+        b[start + 5],
+        b[start + 6],
+        b[start + 7],
+      );
+      start += 8;
+    }
+    while (start < end) s += fcc(b[start++]);
+    return s;
+  }
+
+  /** Writes a byte string at `offset` (the caller made room); returns the bytes written. */
+  writeLatin1(s: string, offset: number): number {
+    const n = s.length;
+    if (n >= NATIVE_MIN) return this.view.latin1Write(s, offset, n);
+    const b = this.bytes;
+    for (let i = 0; i < n; i++) b[offset + i] = s.charCodeAt(i);
+    return n;
+  }
+}
+
+declare module "node:buffer" {
+  interface Buffer {
+    latin1Slice(start: number, end: number): string;
+    latin1Write(s: string, offset: number, length: number): number;
+  }
+}
+
+/** A byte string from UTF-8 text (for replies built from JavaScript text such as INFO). */
+export function fromText(text: string): string {
+  // deno-lint-ignore no-control-regex
+  if (/^[\x00-\x7f]*$/.test(text)) return text;
+  return Buffer.from(text, "utf8").toString("latin1");
+}
+
+/** UTF-8 text from a byte string (for logs and messages a person reads). */
+export function toText(s: string): string {
+  return Buffer.from(s, "latin1").toString("utf8");
+}
+
+/** A byte string from raw bytes. */
+export function fromBytes(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+}
+
+/** Raw bytes from a byte string. */
+export function toBytes(s: string): Uint8Array {
+  return new Uint8Array(Buffer.from(s, "latin1"));
+}

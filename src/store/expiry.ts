@@ -1,0 +1,84 @@
+// The janitor: Redis's active expire cycle. Keys with a TTL that nobody reads again would stay
+// in memory forever under lazy expiry alone, so on an interval the janitor walks the expires
+// Map a few keys at a time (continuing where the last cycle stopped, never the whole keyspace),
+// deletes those whose time has passed, and goes on while many of the sampled keys were stale,
+// within a time budget so that the event loop is never held for long.
+import type { Keyspace } from "./keyspace.ts";
+
+/** Keys looked at per round (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
+const KEYS_PER_ROUND = 20;
+/** Another round follows while more than this share of a round was stale (Redis: 10%). */
+const ACCEPTABLE_STALE = 0.1;
+/** Longest one cycle may run, in ms, whatever the interval. */
+const MAX_CYCLE_MS = 5;
+
+/** What the janitor has done, for STATS and INFO. */
+export interface JanitorStats {
+  cycles: number;
+  sampled: number;
+  expired: number;
+  /** Cycles that stopped because their time budget ran out. */
+  timeLimited: number;
+  /** Total time spent in cycles, in ms. */
+  busyMs: number;
+}
+
+/** Runs the active expire cycle over one keyspace. */
+export class Janitor {
+  readonly stats: JanitorStats = { cycles: 0, sampled: 0, expired: 0, timeLimited: 0, busyMs: 0 };
+  private cursor: MapIterator<[string, number]> | undefined;
+  private timer: ReturnType<typeof setInterval> | undefined;
+  private readonly budgetMs: number;
+
+  constructor(private readonly keyspace: Keyspace, private readonly intervalMs: number) {
+    this.budgetMs = Math.min(intervalMs / 4, MAX_CYCLE_MS);
+  }
+
+  /** Starts cycling on the interval. */
+  start(): void {
+    this.timer ??= setInterval(() => this.cycle(), this.intervalMs);
+  }
+
+  /** Stops cycling. */
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One cycle: rounds of sampling until few samples were stale or the budget is spent. */
+  cycle(now = Date.now(), budgetMs = this.budgetMs): void {
+    const expires = this.keyspace.expires;
+    if (expires.size === 0) return;
+    const started = performance.now();
+    const deadline = started + budgetMs;
+    this.stats.cycles++;
+    for (;;) {
+      let sampled = 0;
+      let expired = 0;
+      let wrapped = false;
+      while (sampled < KEYS_PER_ROUND && sampled < expires.size) {
+        this.cursor ??= expires.entries();
+        const r = this.cursor.next();
+        if (r.done) {
+          this.cursor = undefined;
+          if (wrapped) break;
+          wrapped = true;
+          continue;
+        }
+        sampled++;
+        if (r.value[1] < now) {
+          this.keyspace.removeExpired(r.value[0]);
+          expired++;
+        }
+      }
+      this.stats.sampled += sampled;
+      this.stats.expired += expired;
+      if (expired <= sampled * ACCEPTABLE_STALE || expires.size === 0) break;
+      if (performance.now() >= deadline) {
+        this.stats.timeLimited++;
+        break;
+      }
+    }
+    this.stats.busyMs += performance.now() - started;
+  }
+}

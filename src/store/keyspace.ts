@@ -1,0 +1,132 @@
+// The keyspace: a Map from key to value and, as in Redis, a second Map from key to its expiry
+// time for the keys that have one. Every access goes through here, so lazy expiry happens in
+// one place: a key whose time has passed is deleted the moment anyone looks at it.
+
+/** A stored value. Strings are byte strings (one char per byte). */
+export type Value = string;
+
+/** The keyspace of one database. */
+export class Keyspace {
+  readonly data = new Map<string, Value>();
+  /** Absolute expiry time in Unix milliseconds, for keys that have one. */
+  readonly expires = new Map<string, number>();
+  /** Keys deleted because their TTL passed, lazily or by the janitor. */
+  expiredKeys = 0;
+  /** Lookups of a live key / of a missing or expired key, for the read commands. */
+  hits = 0;
+  misses = 0;
+  private randomIter: MapIterator<string> | undefined;
+
+  /** Number of keys, including expired ones the janitor has not reclaimed yet (as DBSIZE). */
+  get size(): number {
+    return this.data.size;
+  }
+
+  /** The live value of `key`, deleting it first if its TTL has passed. */
+  get(key: string): Value | undefined {
+    const v = this.data.get(key);
+    if (v === undefined || this.expires.size === 0) return v;
+    const at = this.expires.get(key);
+    if (at !== undefined && at < Date.now()) {
+      this.removeExpired(key);
+      return undefined;
+    }
+    return v;
+  }
+
+  /** `get` for the read commands: also counts a keyspace hit or miss. */
+  lookupRead(key: string): Value | undefined {
+    const v = this.get(key);
+    if (v === undefined) this.misses++;
+    else this.hits++;
+    return v;
+  }
+
+  /** True when `key` exists (and has not expired). */
+  has(key: string): boolean {
+    return this.get(key) !== undefined;
+  }
+
+  /** Stores a value and drops any TTL the key had (as SET does). */
+  set(key: string, value: Value): void {
+    this.data.set(key, value);
+    if (this.expires.size !== 0) this.expires.delete(key);
+  }
+
+  /** Stores a value and keeps the TTL of the key, if it has one (APPEND, INCR, KEEPTTL). */
+  overwrite(key: string, value: Value): void {
+    this.data.set(key, value);
+  }
+
+  /** Stores a value expiring at `at` (Unix ms). */
+  setWithExpiry(key: string, value: Value, at: number): void {
+    this.data.set(key, value);
+    this.expires.set(key, at);
+  }
+
+  /** Deletes a live key; false when there was none. */
+  delete(key: string): boolean {
+    if (this.get(key) === undefined) return false;
+    this.data.delete(key);
+    if (this.expires.size !== 0) this.expires.delete(key);
+    return true;
+  }
+
+  /** Deletes a key whose TTL has passed (lazy expiry and the janitor). */
+  removeExpired(key: string): void {
+    this.data.delete(key);
+    this.expires.delete(key);
+    this.expiredKeys++;
+  }
+
+  /** Sets the expiry of an existing key to `at` (Unix ms); a time already past deletes it. */
+  expireAt(key: string, at: number): void {
+    if (at < Date.now()) {
+      this.data.delete(key);
+      this.expires.delete(key);
+      return;
+    }
+    this.expires.set(key, at);
+  }
+
+  /** The expiry time of a live key in Unix ms, -1 without one, -2 when missing. */
+  expiryOf(key: string): number {
+    if (this.get(key) === undefined) return -2;
+    return this.expires.get(key) ?? -1;
+  }
+
+  /** Removes the TTL of a live key; true when it had one. */
+  persist(key: string): boolean {
+    if (this.get(key) === undefined) return false;
+    return this.expires.delete(key);
+  }
+
+  /** Deletes every key. */
+  flush(): void {
+    this.data.clear();
+    this.expires.clear();
+  }
+
+  /**
+   * A random live key, or undefined when there is none. Walks on from where the last call
+   * stopped, skipping a random number of keys, so each call is O(1) on average.
+   */
+  randomKey(): string | undefined {
+    for (let tries = 0; this.data.size > 0 && tries < 100; tries++) {
+      let skip = Math.floor(Math.random() * Math.min(this.data.size, 64));
+      let key: string | undefined;
+      while (skip >= 0) {
+        this.randomIter ??= this.data.keys();
+        const r = this.randomIter.next();
+        if (r.done) {
+          this.randomIter = undefined;
+          continue;
+        }
+        key = r.value;
+        skip--;
+      }
+      if (key !== undefined && this.get(key) !== undefined) return key;
+    }
+    return undefined;
+  }
+}

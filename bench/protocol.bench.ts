@@ -1,0 +1,51 @@
+// Microbenchmarks of the protocol hot path: decoding RESP and inline requests (one and a
+// pipelined batch) and encoding the common replies.
+import { NEED_MORE, RequestDecoder } from "../src/protocol/decoder.ts";
+import { ReplyWriter } from "../src/protocol/encoder.ts";
+import { defaultConfig } from "../src/config.ts";
+
+const enc = new TextEncoder();
+const config = defaultConfig();
+const SET = enc.encode("*3\r\n$3\r\nSET\r\n$16\r\nkey:000000012345\r\n$16\r\nxxxxxxxxxxxxxxxx\r\n");
+const GET = enc.encode("*2\r\n$3\r\nGET\r\n$16\r\nkey:000000012345\r\n");
+const INLINE = enc.encode("SET key:000000012345 xxxxxxxxxxxxxxxx\r\n");
+const PIPELINE = new Uint8Array(SET.length * 16);
+for (let i = 0; i < 16; i++) PIPELINE.set(SET, i * SET.length);
+
+/** Feeds `bytes` to the decoder and decodes every request in them. */
+function decodeAll(d: RequestDecoder, bytes: Uint8Array): number {
+  d.space().set(bytes);
+  d.commit(bytes.length);
+  let n = 0;
+  while (d.next() !== NEED_MORE) n++;
+  return n;
+}
+
+const decoder = new RequestDecoder(config);
+Deno.bench("decode RESP SET", { group: "decode", baseline: true }, () => {
+  decodeAll(decoder, SET);
+});
+Deno.bench("decode RESP GET", { group: "decode" }, () => {
+  decodeAll(decoder, GET);
+});
+Deno.bench("decode inline SET", { group: "decode" }, () => {
+  decodeAll(decoder, INLINE);
+});
+Deno.bench("decode 16 pipelined RESP SETs", { group: "decode" }, () => {
+  decodeAll(decoder, PIPELINE);
+});
+
+const writer = new ReplyWriter();
+const value = "xxxxxxxxxxxxxxxx";
+Deno.bench("encode +OK", { group: "encode", baseline: true }, () => {
+  writer.ok();
+  writer.reset();
+});
+Deno.bench("encode 16-byte bulk", { group: "encode" }, () => {
+  writer.bulk(value);
+  writer.reset();
+});
+Deno.bench("encode integer", { group: "encode" }, () => {
+  writer.int(1234567);
+  writer.reset();
+});

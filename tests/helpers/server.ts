@@ -1,0 +1,96 @@
+// Starts a real keyval server for integration tests: a subprocess listening on port 0, whose
+// port is read from its "listening on" line. KEYVAL_TEST_CMD (a JSON array) replaces the
+// command, so the same suite runs against `deno run main.ts`, the bundle or a compiled binary.
+
+const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** The command that starts keyval. */
+export function serverCommand(): string[] {
+  const custom = Deno.env.get("KEYVAL_TEST_CMD");
+  if (custom) return JSON.parse(custom);
+  return [Deno.execPath(), "run", "--allow-net", "--allow-env", "--allow-read=/proc", MAIN];
+}
+
+/** A running server. */
+export interface TestServer {
+  readonly host: string;
+  readonly port: number;
+  readonly process: Deno.ChildProcess;
+  /** Everything the server printed so far (stdout and stderr). */
+  output(): string;
+  /** Sends SIGTERM and waits; returns the exit code. */
+  stop(): Promise<number>;
+}
+
+/** Starts keyval with extra flags (and environment), on 127.0.0.1 and a free port by default. */
+export async function startServer(
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<TestServer> {
+  const [cmd, ...rest] = serverCommand();
+  const defaults = args.some((a) => a.startsWith("--port") || a.startsWith("--bind")) ||
+      "KEYVAL_BIND" in env
+    ? []
+    : ["--port", "0"];
+  const process = new Deno.Command(cmd, {
+    args: [...rest, ...defaults, ...args],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let text = "";
+  const decoder = new TextDecoder();
+  const collect = async (stream: ReadableStream<Uint8Array>) => {
+    for await (const chunk of stream) text += decoder.decode(chunk, { stream: true });
+  };
+  const collecting = Promise.all([collect(process.stdout), collect(process.stderr)]);
+  const deadline = Date.now() + 20_000;
+  let match: RegExpMatchArray | null = null;
+  while (!(match = text.match(/listening on (\S+):(\d+)/))) {
+    if (Date.now() > deadline) {
+      process.kill("SIGKILL");
+      throw new Error(`keyval did not start:\n${text}`);
+    }
+    const exited = await Promise.race([
+      process.status.then(() => true),
+      new Promise<false>((r) => setTimeout(() => r(false), 20)),
+    ]);
+    if (exited) {
+      await collecting;
+      throw new Error(`keyval exited before listening:\n${text}`);
+    }
+  }
+  const host = match[1];
+  const port = Number(match[2]);
+  return {
+    host,
+    port,
+    process,
+    output: () => text,
+    async stop() {
+      try {
+        process.kill("SIGTERM");
+      } catch {
+        // already exited
+      }
+      const status = await process.status;
+      await collecting;
+      return status.code;
+    },
+  };
+}
+
+/** Runs `fn` against a fresh server and always stops it. */
+export async function withServer(
+  fn: (server: TestServer) => Promise<void>,
+  args: string[] = [],
+  env: Record<string, string> = {},
+): Promise<void> {
+  const server = await startServer(args, env);
+  try {
+    await fn(server);
+  } finally {
+    await server.stop();
+  }
+}

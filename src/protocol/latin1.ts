@@ -4,8 +4,15 @@ import { Buffer } from "node:buffer";
 
 const fcc = String.fromCharCode;
 
-/** Below this many bytes a JavaScript loop beats the native latin1 codec (measured in bench/). */
-const NATIVE_MIN = 32;
+/**
+ * From this many bytes on, strings are built by the native latin1 codec. Shorter ones are built
+ * in JavaScript, which is faster; V8 copies concatenations this short into flat strings, while
+ * from 13 chars on (ConsString::kMinLength) `+=` would build ropes that cost memory when stored
+ * and a flattening on every hash or compare.
+ */
+const NATIVE_MIN = 13;
+/** Writing strings into the buffer stays in JavaScript below this length. */
+const NATIVE_WRITE_MIN = 32;
 
 /** A Uint8Array together with a node Buffer view of the same memory, for native latin1 codecs. */
 export class ByteBuffer {
@@ -30,8 +37,8 @@ export class ByteBuffer {
     if (n >= NATIVE_MIN) return this.view.latin1Slice(start, end);
     const b = this.bytes;
     let s = "";
-    while (end - start >= 8) {
-      s += fcc(
+    if (n >= 8) {
+      s = fcc(
         b[start],
         b[start + 1],
         b[start + 2],
@@ -50,7 +57,7 @@ export class ByteBuffer {
   /** Writes a byte string at `offset` (the caller made room); returns the bytes written. */
   writeLatin1(s: string, offset: number): number {
     const n = s.length;
-    if (n >= NATIVE_MIN) return this.view.latin1Write(s, offset, n);
+    if (n >= NATIVE_WRITE_MIN) return this.view.latin1Write(s, offset, n);
     const b = this.bytes;
     for (let i = 0; i < n; i++) b[offset + i] = s.charCodeAt(i);
     return n;

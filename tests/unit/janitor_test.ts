@@ -1,0 +1,60 @@
+// The janitor reclaims expired keys nobody reads, without scanning keys that have no TTL, and
+// keeps going while many sampled keys were stale.
+import assert from "node:assert/strict";
+import { Keyspace } from "../../src/store/keyspace.ts";
+import { Janitor } from "../../src/store/expiry.ts";
+
+Deno.test("a cycle over mostly-stale keys reclaims all of them", () => {
+  const ks = new Keyspace();
+  const now = Date.now();
+  for (let i = 0; i < 10_000; i++) ks.setWithExpiry(`stale${i}`, "v", now - 1);
+  for (let i = 0; i < 100; i++) ks.setWithExpiry(`live${i}`, "v", now + 60_000);
+  const j = new Janitor(ks, 100);
+  j.cycle(now, 1000); // a generous budget: the stop rule, not the clock, must end it
+  assert.equal(ks.size, 100);
+  assert.equal(ks.expires.size, 100);
+  assert.equal(ks.expiredKeys, 10_000);
+  assert.equal(j.stats.expired, 10_000);
+});
+
+Deno.test("keys without a TTL are never sampled", () => {
+  const ks = new Keyspace();
+  for (let i = 0; i < 10_000; i++) ks.set(`plain${i}`, "v");
+  const j = new Janitor(ks, 100);
+  j.cycle(Date.now(), 1000);
+  assert.equal(j.stats.sampled, 0);
+  assert.equal(ks.size, 10_000);
+});
+
+Deno.test("a cycle stops after one round when few sampled keys were stale", () => {
+  const ks = new Keyspace();
+  const now = Date.now();
+  for (let i = 0; i < 1000; i++) ks.setWithExpiry(`live${i}`, "v", now + 60_000);
+  const j = new Janitor(ks, 100);
+  j.cycle(now, 1000);
+  assert.equal(j.stats.sampled, 20);
+  assert.equal(j.stats.expired, 0);
+});
+
+Deno.test("successive cycles walk on through the expires map and wrap around", () => {
+  const ks = new Keyspace();
+  const now = Date.now();
+  for (let i = 0; i < 100; i++) ks.setWithExpiry(`live${i}`, "v", now + 60_000);
+  const j = new Janitor(ks, 100);
+  for (let c = 0; c < 5; c++) j.cycle(now, 1000);
+  assert.equal(j.stats.sampled, 100, "five rounds of 20 cover all 100 keys once");
+  // Now the first 50 keys go stale: the next cycles find them though the cursor is past them.
+  for (let i = 0; i < 50; i++) ks.expires.set(`live${i}`, now - 1);
+  for (let c = 0; c < 10 && ks.size > 50; c++) j.cycle(now, 1000);
+  assert.equal(ks.size, 50);
+});
+
+Deno.test("the time budget bounds a cycle over a million stale keys", () => {
+  const ks = new Keyspace();
+  const now = Date.now();
+  for (let i = 0; i < 1_000_000; i++) ks.setWithExpiry(`k${i}`, "v", now - 1);
+  const j = new Janitor(ks, 100);
+  j.cycle(now, 2);
+  assert.equal(j.stats.timeLimited, 1, "the cycle ended on its budget");
+  assert.ok(ks.size > 0 && ks.size < 1_000_000, `some but not all reclaimed: ${ks.size} left`);
+});

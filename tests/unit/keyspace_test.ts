@@ -1,0 +1,71 @@
+// Keyspace: lazy expiry in one place, TTL bookkeeping, hit/miss counting, random keys.
+import assert from "node:assert/strict";
+import { Keyspace } from "../../src/store/keyspace.ts";
+
+Deno.test("get returns live values and deletes a key whose time has passed", () => {
+  const ks = new Keyspace();
+  ks.set("a", "1");
+  ks.setWithExpiry("b", "2", Date.now() + 60_000);
+  ks.setWithExpiry("c", "3", Date.now() - 1);
+  assert.equal(ks.get("a"), "1");
+  assert.equal(ks.get("b"), "2");
+  assert.equal(ks.size, 3, "an expired key stays until someone looks (as DBSIZE counts it)");
+  assert.equal(ks.get("c"), undefined);
+  assert.equal(ks.size, 2);
+  assert.equal(ks.expires.has("c"), false);
+  assert.equal(ks.expiredKeys, 1);
+});
+
+Deno.test("set drops the TTL, overwrite keeps it, persist removes it", () => {
+  const ks = new Keyspace();
+  const at = Date.now() + 60_000;
+  ks.setWithExpiry("k", "v", at);
+  ks.overwrite("k", "w");
+  assert.equal(ks.expiryOf("k"), at);
+  ks.set("k", "x");
+  assert.equal(ks.expiryOf("k"), -1);
+  ks.expireAt("k", at);
+  assert.equal(ks.persist("k"), true);
+  assert.equal(ks.persist("k"), false);
+  assert.equal(ks.expiryOf("missing"), -2);
+});
+
+Deno.test("expireAt with a time already past deletes the key", () => {
+  const ks = new Keyspace();
+  ks.set("k", "v");
+  ks.expireAt("k", Date.now() - 1000);
+  assert.equal(ks.has("k"), false);
+  assert.equal(ks.size, 0);
+});
+
+Deno.test("delete reports only live keys", () => {
+  const ks = new Keyspace();
+  ks.setWithExpiry("gone", "v", Date.now() - 1);
+  ks.set("here", "v");
+  assert.equal(ks.delete("gone"), false);
+  assert.equal(ks.delete("here"), true);
+  assert.equal(ks.delete("here"), false);
+});
+
+Deno.test("lookupRead counts hits and misses", () => {
+  const ks = new Keyspace();
+  ks.set("a", "1");
+  ks.lookupRead("a");
+  ks.lookupRead("a");
+  ks.lookupRead("b");
+  assert.deepEqual([ks.hits, ks.misses], [2, 1]);
+});
+
+Deno.test("randomKey returns only live keys and eventually each of them", () => {
+  const ks = new Keyspace();
+  assert.equal(ks.randomKey(), undefined);
+  for (let i = 0; i < 50; i++) ks.set(`k${i}`, "v");
+  for (let i = 0; i < 50; i++) ks.setWithExpiry(`dead${i}`, "v", Date.now() - 1);
+  const seen = new Set<string>();
+  for (let i = 0; i < 5000 && seen.size < 50; i++) {
+    const k = ks.randomKey();
+    assert.ok(k !== undefined && k.startsWith("k"), `live key, got ${k}`);
+    seen.add(k);
+  }
+  assert.equal(seen.size, 50);
+});

@@ -4,8 +4,13 @@ import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
 import { INT64_MAX, parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER } from "./replies.ts";
+import type { ExpiryTime } from "../store/keyspace.ts";
 
-const MAX_MS = Number(INT64_MAX);
+/** LLONG_MAX / 1000 and LLONG_MIN / 1000 as C computes them: the seconds that fit in ms. */
+const MAX_SECONDS = 9223372036854775n;
+const MIN_SECONDS = -9223372036854775n;
+/** Below this, ×1000 plus the current time stays a safe integer: the common, fast case. */
+const SMALL = 2 ** 42;
 
 /** How an expiry argument is written: relative or absolute, in seconds or milliseconds. */
 export interface ExpiryUnit {
@@ -18,6 +23,12 @@ export const PX: ExpiryUnit = { seconds: false, absolute: false };
 export const EXAT: ExpiryUnit = { seconds: true, absolute: true };
 export const PXAT: ExpiryUnit = { seconds: false, absolute: true };
 
+/** A bigint as a number when that is exact. */
+function exact(x: bigint): ExpiryTime {
+  const n = Number(x);
+  return Number.isSafeInteger(n) ? n : x;
+}
+
 /**
  * The absolute expiry time (Unix ms) given by argument i, as SET, GETEX and SETEX read it: the
  * number must be positive. Replies with Redis's error and returns undefined otherwise.
@@ -27,30 +38,61 @@ export function parseSetExpiry(
   i: number,
   unit: ExpiryUnit,
   command: string,
-): number | undefined {
+): ExpiryTime | undefined {
   const v = parseInt64(cx.arg(i));
   if (v === undefined) {
     cx.out.error(NOT_INTEGER);
     return undefined;
   }
-  let ms = Number(v);
-  if (ms <= 0 || (unit.seconds && ms > MAX_MS / 1000)) {
+  if (v <= 0 || (unit.seconds && v > MAX_SECONDS)) {
     cx.out.error(`ERR invalid expire time in '${command}' command`);
     return undefined;
   }
-  if (unit.seconds) ms *= 1000;
-  if (!unit.absolute) ms += Date.now();
-  if (ms > MAX_MS) {
+  if (typeof v === "number" && v < SMALL) {
+    const ms = unit.seconds ? v * 1000 : v;
+    return unit.absolute ? ms : ms + Date.now();
+  }
+  let ms = BigInt(v) * (unit.seconds ? 1000n : 1n);
+  if (!unit.absolute) ms += BigInt(Date.now());
+  // Redis's 64-bit sum wraps negative here, which it reports as an invalid time.
+  if (ms > INT64_MAX) {
     cx.out.error(`ERR invalid expire time in '${command}' command`);
     return undefined;
   }
-  return ms;
+  return exact(ms);
 }
 
 const NX = 1;
 const XX = 2;
 const GT = 4;
 const LT = 8;
+
+/**
+ * EXPIRE's time argument as an absolute Unix ms time, checked for overflow as Redis does
+ * (negative times are allowed: they delete the key); undefined after an error reply.
+ */
+function parseExpireTime(cx: Context, unit: ExpiryUnit, invalid: string): ExpiryTime | undefined {
+  const v = parseInt64(cx.arg(2));
+  if (v === undefined) {
+    cx.out.error(NOT_INTEGER);
+    return undefined;
+  }
+  const base = unit.absolute ? 0 : Date.now();
+  if (typeof v === "number" && Math.abs(v) < SMALL) return (unit.seconds ? v * 1000 : v) + base;
+  let when = BigInt(v);
+  if (unit.seconds) {
+    if (when > MAX_SECONDS || when < MIN_SECONDS) {
+      cx.out.error(invalid);
+      return undefined;
+    }
+    when *= 1000n;
+  }
+  if (when > INT64_MAX - BigInt(base)) {
+    cx.out.error(invalid);
+    return undefined;
+  }
+  return exact(when + BigInt(base));
+}
 
 function expireCommand(name: string, unit: ExpiryUnit): (cx: Context) => void {
   const invalid = `ERR invalid expire time in '${name}' command`;
@@ -69,22 +111,13 @@ function expireCommand(name: string, unit: ExpiryUnit): (cx: Context) => void {
     if ((flags & GT) && (flags & LT)) {
       return cx.out.error("ERR GT and LT options at the same time are not compatible");
     }
-    const v = parseInt64(cx.arg(2));
-    if (v === undefined) return cx.out.error(NOT_INTEGER);
-    let when = Number(v);
-    if (unit.seconds) {
-      if (Math.abs(when) > MAX_MS / 1000) return cx.out.error(invalid);
-      when *= 1000;
-    }
-    if (!unit.absolute) {
-      const now = Date.now();
-      if (when > MAX_MS - now) return cx.out.error(invalid);
-      when += now;
-    }
+    const when = parseExpireTime(cx, unit, invalid);
+    if (when === undefined) return;
     cx.server.stats.expire++;
     const key = cx.arg(1);
     const current = cx.db.expiryOf(key);
     if (current === -2) return cx.out.int(0);
+    // Without a TTL a key lives forever: GT never beats that, LT always does.
     if (
       ((flags & NX) && current !== -1) ||
       ((flags & XX) && current === -1) ||
@@ -93,7 +126,8 @@ function expireCommand(name: string, unit: ExpiryUnit): (cx: Context) => void {
     ) {
       return cx.out.int(0);
     }
-    cx.db.expireAt(key, when);
+    // A time already past deletes the key, which Redis propagates as a DEL: count it as one.
+    if (cx.db.expireAt(key, when)) cx.server.stats.dels++;
     cx.out.int(1);
   };
 }
@@ -107,9 +141,15 @@ function ttlCommand(ms: boolean, absolute: boolean): (cx: Context) => void {
     if (at === -2) db.misses++;
     else db.hits++;
     if (at < 0) return cx.out.int(at);
-    let ttl = absolute ? at : at - Date.now();
-    if (ttl < 0) ttl = 0;
-    cx.out.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
+    if (typeof at === "number") {
+      let ttl = absolute ? at : at - Date.now();
+      if (ttl < 0) ttl = 0;
+      return cx.out.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
+    }
+    let ttl = absolute ? at : at - BigInt(Date.now());
+    if (ttl < 0n) ttl = 0n;
+    // Redis's (ttl + 500) / 1000 does not wrap even at the 64-bit maximum (checked on 7.0).
+    cx.out.int(exact(ms ? ttl : (ttl + 500n) / 1000n));
   };
 }
 

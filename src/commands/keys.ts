@@ -43,11 +43,25 @@ function keys(cx: Context): void {
   cx.out.bulks(found);
 }
 
+/** Redis's largest cursor (an unsigned long). */
+const MAX_CURSOR = 18446744073709551615n;
+
+/**
+ * Parses a SCAN cursor as Redis's strtoul does: optional sign and decimal digits, no spaces,
+ * within an unsigned long; "" and "-0" are cursor 0 too. Undefined when it is invalid.
+ */
+function parseCursor(s: string): number | undefined {
+  const m = /^([+-]?)(\d*)$/.exec(s);
+  if (m === null || (m[1] !== "" && m[2] === "")) return undefined;
+  const digits = m[2] === "" ? 0n : BigInt(m[2]);
+  if (digits > MAX_CURSOR) return undefined;
+  // A negative cursor wraps to a huge one in Redis; keyval hands out neither, so it is unknown.
+  return m[1] === "-" ? -Number(digits) : Number(digits);
+}
+
 function scan(cx: Context): void {
-  const cursorText = cx.arg(1);
-  if (!/^\d+$/.test(cursorText) || cursorText.length > 20) {
-    return cx.out.error("ERR invalid cursor");
-  }
+  const cursor = parseCursor(cx.arg(1));
+  if (cursor === undefined) return cx.out.error("ERR invalid cursor");
   let count = 10;
   let pattern: string | undefined;
   let type: string | undefined;
@@ -69,7 +83,7 @@ function scan(cx: Context): void {
   }
   const db = cx.db;
   const cursors = cx.server.cursors;
-  const it = cursors.open(Number(cursorText), () => db.data.keys());
+  const it = cursors.open(cursor, () => db.data.keys());
   if (it === undefined) return cx.out.error("ERR invalid cursor");
   const found: string[] = [];
   let done = false;
@@ -81,7 +95,8 @@ function scan(cx: Context): void {
     }
     const key = r.value;
     if (pattern !== undefined && !globMatch(pattern, key)) continue;
-    const value = db.get(key);
+    // As in Redis, checking a key's TYPE is a read that counts a keyspace hit or miss.
+    const value = type === undefined ? db.get(key) : db.lookupRead(key);
     if (value === undefined) continue;
     if (type !== undefined && typeName(value) !== type) continue;
     found.push(key);
@@ -110,7 +125,7 @@ function renameCommand(nx: boolean): (cx: Context) => void {
     if (value === undefined) return cx.out.error(NO_SUCH_KEY);
     if (from === to) return nx ? cx.out.int(0) : cx.out.ok();
     if (nx && db.has(to)) return cx.out.int(0);
-    const at = db.expires.get(from);
+    const at = db.expiryTime(from);
     db.delete(from);
     if (at === undefined) db.set(to, value);
     else db.setWithExpiry(to, value, at);
@@ -136,10 +151,10 @@ function copy(cx: Context): void {
   const to = cx.arg(2);
   if (from === to) return cx.out.error("ERR source and destination objects are the same");
   const db = cx.db;
-  const value = db.get(from);
+  const value = db.lookupRead(from); // Redis reads the source (a hit or miss), writes the rest
   if (value === undefined) return cx.out.int(0);
   if (!replace && db.has(to)) return cx.out.int(0);
-  const at = db.expires.get(from);
+  const at = db.expiryTime(from);
   if (at === undefined) db.set(to, value);
   else db.setWithExpiry(to, value, at);
   cx.out.int(1);

@@ -49,9 +49,6 @@ export interface Decimal {
   exp: number;
 }
 
-/** Beyond these decimal magnitudes an 80-bit long double overflows or underflows. */
-const MAX_MAGNITUDE = 4932;
-const MIN_MAGNITUDE = -4950;
 /** Redis refuses longer float strings (MAX_LONG_DOUBLE_CHARS). */
 const MAX_FLOAT_CHARS = 5 * 1024;
 
@@ -59,19 +56,52 @@ const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 const HEX = /^([+-]?)0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?(?:[pP]([+-]?\d+))?$/;
 const INFINITY = /^[+-]?inf(inity)?$/i;
 
+/** The number of digits before the decimal point of |d| (d ≠ 0): |d| is in [10^(m-1), 10^m). */
 function magnitude(d: Decimal): number {
-  if (d.mant === 0n) return 0;
   const digits = (d.mant < 0n ? -d.mant : d.mant).toString().length;
   return digits + d.exp;
 }
 
+// An 80-bit long double (Redis's INCRBYFLOAT type) rounds to nearest, ties to even. Its largest
+// value is (2^64 - 1) × 2^16320, so anything from half an ulp above it, (2^65 - 1) × 2^16319,
+// rounds to infinity; its smallest subnormal is 2^-16445, so anything up to half of it rounds
+// to zero. strtold reports both as ERANGE and Redis refuses them as "not a valid float".
+// Thresholds in decimal: LDBL_MAX ≈ 1.19e4932 (magnitude 4933), 2^-16446 ≈ 1.82e-4951
+// (magnitude -4950); only numbers of exactly those magnitudes need the exact comparison.
+const OVERFLOW_MAGNITUDE = 4933;
+const UNDERFLOW_MAGNITUDE = -4950;
+let overflowThreshold: bigint | undefined;
+
+/** True when |d| rounds to infinity as a long double. */
+function overflows(d: Decimal): boolean {
+  if (d.mant === 0n) return false;
+  const mag = magnitude(d);
+  if (mag !== OVERFLOW_MAGNITUDE) return mag > OVERFLOW_MAGNITUDE;
+  overflowThreshold ??= ((1n << 65n) - 1n) << 16319n;
+  const abs = d.mant < 0n ? -d.mant : d.mant;
+  return d.exp >= 0
+    ? abs * 10n ** BigInt(d.exp) >= overflowThreshold
+    : abs >= overflowThreshold * 10n ** BigInt(-d.exp);
+}
+
+/** True when d is not zero but rounds to zero as a long double. */
+function underflows(d: Decimal): boolean {
+  if (d.mant === 0n) return false;
+  const mag = magnitude(d);
+  if (mag !== UNDERFLOW_MAGNITUDE) return mag < UNDERFLOW_MAGNITUDE;
+  // Here exp < -4950: |mant| × 10^exp <= 2^-16446  ⟺  |mant| × 2^16446 <= 10^-exp.
+  const abs = d.mant < 0n ? -d.mant : d.mant;
+  return (abs << 16446n) <= 10n ** BigInt(-d.exp);
+}
+
 /**
  * Parses a float the way Redis's string2ld (strtold) accepts it: decimal or hex notation, no
- * surrounding spaces. Returns the exact decimal, "inf"/"-inf" for infinities, or undefined when
- * Redis would say "value is not a valid float".
+ * surrounding spaces, nothing that overflows or underflows a long double. Returns the exact
+ * decimal, "inf"/"-inf" for infinities, or undefined when Redis would say "value is not a valid
+ * float".
  */
 export function parseDecimal(s: string): Decimal | "inf" | "-inf" | undefined {
-  if (s.length === 0 || s.length > MAX_FLOAT_CHARS) return undefined;
+  if (s.length === 0 || s.length >= MAX_FLOAT_CHARS) return undefined;
   if (INFINITY.test(s)) return s[0] === "-" ? "-inf" : "inf";
   let d: Decimal;
   let m = DECIMAL.exec(s);
@@ -79,27 +109,34 @@ export function parseDecimal(s: string): Decimal | "inf" | "-inf" | undefined {
     const int = m[2];
     const frac = m[3] ?? "";
     if (int === "" && frac === "") return undefined;
+    const mant = BigInt(int + frac);
+    if (mant === 0n) return { mant: 0n, exp: 0 }; // zero whatever the exponent, as strtold
     const exp = m[4] === undefined ? 0 : Number(m[4]);
-    if (!Number.isSafeInteger(exp)) return undefined;
-    d = { mant: BigInt(int + frac || "0"), exp: exp - frac.length };
-    if (m[1] === "-") d.mant = -d.mant;
+    // An exponent this large overflows or underflows whatever the digits.
+    if (!Number.isSafeInteger(exp) || Math.abs(exp) > 100_000) return undefined;
+    d = { mant: m[1] === "-" ? -mant : mant, exp: exp - frac.length };
   } else if ((m = HEX.exec(s))) {
     const int = m[2];
     const frac = m[3] ?? "";
     if (int === "" && frac === "") return undefined;
-    const exp2 = (m[4] === undefined ? 0 : Number(m[4])) - 4 * frac.length;
-    if (!Number.isSafeInteger(exp2) || Math.abs(exp2) > 20000) return undefined;
-    let mant = BigInt("0x" + (int + frac || "0"));
-    if (m[1] === "-") mant = -mant;
+    const mant = BigInt("0x" + (int + frac));
+    if (mant === 0n) return { mant: 0n, exp: 0 };
+    const exp = m[4] === undefined ? 0 : Number(m[4]);
+    if (!Number.isSafeInteger(exp)) return undefined;
+    const exp2 = exp - 4 * frac.length;
+    // |value| is in [2^(bits-1+exp2), 2^(bits+exp2)): far outside the long double range, refuse
+    // it before building a huge power.
+    const bits = mant.toString(2).length;
+    if (bits + exp2 > 16400 || bits + exp2 < -16500) return undefined;
     // mant × 2^exp2 as a decimal: for negative exponents, 2^-k = 5^k × 10^-k.
+    const signed = m[1] === "-" ? -mant : mant;
     d = exp2 >= 0
-      ? { mant: mant << BigInt(exp2), exp: 0 }
-      : { mant: mant * 5n ** BigInt(-exp2), exp: exp2 };
+      ? { mant: signed << BigInt(exp2), exp: 0 }
+      : { mant: signed * 5n ** BigInt(-exp2), exp: exp2 };
   } else {
     return undefined;
   }
-  const mag = magnitude(d);
-  if (mag > MAX_MAGNITUDE || (d.mant !== 0n && mag < MIN_MAGNITUDE)) return undefined;
+  if (overflows(d) || underflows(d)) return undefined;
   return d;
 }
 
@@ -110,7 +147,7 @@ export function addDecimal(a: Decimal, b: Decimal): Decimal | undefined {
     mant: a.mant * 10n ** BigInt(a.exp - exp) + b.mant * 10n ** BigInt(b.exp - exp),
     exp,
   };
-  return magnitude(sum) > MAX_MAGNITUDE ? undefined : sum;
+  return overflows(sum) ? undefined : sum;
 }
 
 /**

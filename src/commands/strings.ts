@@ -4,6 +4,7 @@ import type { CommandSpec } from "./table.ts";
 import { EX, EXAT, type ExpiryUnit, parseSetExpiry, PX, PXAT } from "./expire.ts";
 import { addDecimal, addInt64, formatDecimal, parseDecimal, parseInt64 } from "./numbers.ts";
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, TOO_BIG } from "./replies.ts";
+import type { ExpiryTime } from "../store/keyspace.ts";
 
 /** V8's longest string; a stored value can be no longer. */
 const MAX_V8_STRING = (1 << 29) - 24;
@@ -87,20 +88,20 @@ function set(cx: Context): void {
   if (cx.inline) { while (optionsFrom < cx.argc && !isSetOption(cx, optionsFrom)) optionsFrom++; }
   const o = parseExpiryOptions(cx, optionsFrom, true);
   if (o === undefined) return;
-  let at = 0;
+  let at: ExpiryTime | undefined;
   if (o.unit !== undefined) {
-    const t = parseSetExpiry(cx, o.expiryArg, o.unit, "set");
-    if (t === undefined) return;
-    at = t;
+    at = parseSetExpiry(cx, o.expiryArg, o.unit, "set");
+    if (at === undefined) return;
   }
   const key = cx.arg(1);
   const db = cx.db;
   cx.server.stats.sets++;
   const value = optionsFrom === 3 ? cx.arg(2) : cx.args(2, optionsFrom).join(" ");
-  if (o.flags === 0 && at === 0) {
+  if (o.flags === 0 && at === undefined) {
     db.set(key, value);
     return cx.out.ok();
   }
+  if (o.flags & SET_GET) cx.server.stats.gets++;
   const old = (o.flags & SET_GET)
     ? readString(cx, key)
     : (o.flags & (SET_NX | SET_XX))
@@ -110,8 +111,10 @@ function set(cx: Context): void {
   if (((o.flags & SET_NX) && found) || ((o.flags & SET_XX) && !found)) {
     return (o.flags & SET_GET) ? cx.out.bulkOrNil(old) : cx.out.nil();
   }
-  if (at !== 0 && at < Date.now()) db.delete(key); // already past, as EXAT 1: nothing to keep
-  else if (at !== 0) db.setWithExpiry(key, value, at);
+  // A time already past (EXAT 1): Redis stores the value, which then expires unseen; keyval
+  // skips the storing but counts the expiry, so STATS and INFO agree with Redis.
+  if (at !== undefined && at <= Date.now()) db.removeExpired(key);
+  else if (at !== undefined) db.setWithExpiry(key, value, at);
   else if (o.flags & SET_KEEPTTL) db.overwrite(key, value);
   else db.set(key, value);
   if (o.flags & SET_GET) cx.out.bulkOrNil(old);
@@ -168,7 +171,7 @@ function getex(cx: Context): void {
   if (o.unit !== undefined) {
     const at = parseSetExpiry(cx, o.expiryArg, o.unit, "getex");
     if (at === undefined) return;
-    cx.db.expireAt(key, at);
+    if (cx.db.expireAt(key, at)) cx.server.stats.dels++; // EXAT in the past: a delete
   } else if (o.flags & SET_PERSIST) {
     cx.db.persist(key);
   }
@@ -188,11 +191,12 @@ function msetCommand(nx: boolean): (cx: Context) => void {
       return cx.out.error(`ERR wrong number of arguments for '${name}' command`);
     }
     const db = cx.db;
+    // Like SETNX and SET NX, a refused MSETNX still counts its keys as attempted sets.
+    cx.server.stats.sets += (cx.argc - 1) / 2;
     if (nx) {
       for (let i = 1; i < cx.argc; i += 2) if (db.has(cx.arg(i))) return cx.out.int(0);
     }
     for (let i = 1; i < cx.argc; i += 2) db.set(cx.arg(i), cx.arg(i + 1));
-    cx.server.stats.sets += (cx.argc - 1) / 2;
     if (nx) cx.out.int(1);
     else cx.out.ok();
   };

@@ -1,6 +1,9 @@
 // Redis's glob-style pattern matching (KEYS, SCAN MATCH, CONFIG GET): '*', '?', '[abc]',
 // '[^a-z]' and '\' escapes. Every pattern element but '*' matches exactly one char, so one
 // backtrack point (the last '*') suffices: O(pattern × subject) worst case, never exponential.
+// Redis's stringmatchlen quirks are kept on purpose, so that KEYS answers exactly as Redis:
+// an empty subject matches only the empty pattern, range bounds compare as signed C chars,
+// and a pattern nesting more than 1000 '*' matches nothing.
 
 /** Matches one bracket class at pattern[p] (just after '['); returns [matched, index after ']']. */
 function matchClass(pattern: string, p: number, c: number, nocase: boolean): [boolean, number] {
@@ -23,14 +26,15 @@ function matchClass(pattern: string, p: number, c: number, nocase: boolean): [bo
       pc = pattern.charCodeAt(p);
       if (pc === c) matched = true;
     } else if (p + 2 < n && pattern.charCodeAt(p + 1) === 45) {
-      let lo = pc;
-      let hi = pattern.charCodeAt(p + 2);
+      // Redis compares `char`s, signed on x86-64: [a-\xff] is [\xff-a].
+      let lo = signed(pc);
+      let hi = signed(pattern.charCodeAt(p + 2));
       if (lo > hi) [lo, hi] = [hi, lo];
-      let x = c;
+      let x = signed(c);
       if (nocase) {
         lo = lower(lo);
         hi = lower(hi);
-        x = lower(c);
+        x = lower(x);
       }
       if (x >= lo && x <= hi) matched = true;
       p += 2;
@@ -46,10 +50,42 @@ function lower(c: number): number {
   return c >= 65 && c <= 90 ? c + 32 : c;
 }
 
+function signed(c: number): number {
+  return c >= 128 ? c - 256 : c;
+}
+
+/** Redis's recursion limit: matching past the 1001st '*' returns "no match". */
+const MAX_NESTING = 1000;
+
+/**
+ * True when a pattern nests more '*'s than Redis allows (CVE-2022-36021 guard): its 1001st run
+ * of '*' is followed by more pattern, so Redis would have to recurse too deep to match it.
+ */
+function tooDeep(pattern: string): boolean {
+  const n = pattern.length;
+  let stars = 0;
+  for (let p = 0; p < n;) {
+    const pc = pattern.charCodeAt(p);
+    if (pc === 42) {
+      while (p < n && pattern.charCodeAt(p) === 42) p++;
+      if (++stars > MAX_NESTING) return p < n;
+    } else if (pc === 91) {
+      p = matchClass(pattern, p + 1, -1, false)[1];
+    } else {
+      p += pc === 92 && p + 1 < n ? 2 : 1;
+    }
+  }
+  return false;
+}
+
 /** True when `subject` matches the glob `pattern` (both byte strings). */
 export function globMatch(pattern: string, subject: string, nocase = false): boolean {
   const pn = pattern.length;
   const sn = subject.length;
+  // stringmatchlen never looks at the pattern when the subject is empty: "*" misses "".
+  if (sn === 0) return pn === 0;
+  // Over 1000 runs of '*' need at least 2001 chars, so short patterns skip the check.
+  if (pn > 2 * MAX_NESTING && tooDeep(pattern)) return false;
   let p = 0;
   let s = 0;
   let starP = -1; // pattern index just after the last '*'

@@ -5,11 +5,21 @@
 /** A stored value. Strings are byte strings (one char per byte). */
 export type Value = string;
 
+/**
+ * An absolute expiry time in Unix ms, as exact as Redis's 64-bit one: a number while it is a
+ * safe integer, a bigint beyond (EXPIREAT up to year 292,278,994 must read back exactly).
+ */
+export type ExpiryTime = number | bigint;
+
 /** The keyspace of one database. */
 export class Keyspace {
   readonly data = new Map<string, Value>();
-  /** Absolute expiry time in Unix milliseconds, for keys that have one. */
+  /**
+   * Absolute expiry time in Unix milliseconds, for keys that have one. A time past 2^53 ms is
+   * rounded here (it never comes anyway) and kept exactly in `farExpires` for the TTL replies.
+   */
   readonly expires = new Map<string, number>();
+  private readonly farExpires = new Map<string, bigint>();
   /** Keys deleted because their TTL passed, lazily or by the janitor. */
   expiredKeys = 0;
   /** Lookups of a live key / of a missing or expired key, for the read commands. */
@@ -50,7 +60,7 @@ export class Keyspace {
   /** Stores a value and drops any TTL the key had (as SET does). */
   set(key: string, value: Value): void {
     this.data.set(key, value);
-    if (this.expires.size !== 0) this.expires.delete(key);
+    this.dropExpiry(key);
   }
 
   /** Stores a value and keeps the TTL of the key, if it has one (APPEND, INCR, KEEPTTL). */
@@ -59,52 +69,83 @@ export class Keyspace {
   }
 
   /** Stores a value expiring at `at` (Unix ms). */
-  setWithExpiry(key: string, value: Value, at: number): void {
+  setWithExpiry(key: string, value: Value, at: ExpiryTime): void {
     this.data.set(key, value);
-    this.expires.set(key, at);
+    this.setExpiry(key, at);
+  }
+
+  private setExpiry(key: string, at: ExpiryTime): void {
+    if (typeof at === "bigint" && Number.isSafeInteger(Number(at))) at = Number(at);
+    if (typeof at === "number") {
+      this.expires.set(key, at);
+      if (this.farExpires.size !== 0) this.farExpires.delete(key);
+    } else {
+      this.expires.set(key, Number(at));
+      this.farExpires.set(key, at);
+    }
+  }
+
+  private dropExpiry(key: string): boolean {
+    if (this.expires.size === 0) return false;
+    if (this.farExpires.size !== 0) this.farExpires.delete(key);
+    return this.expires.delete(key);
   }
 
   /** Deletes a live key; false when there was none. */
   delete(key: string): boolean {
     if (this.get(key) === undefined) return false;
     this.data.delete(key);
-    if (this.expires.size !== 0) this.expires.delete(key);
+    this.dropExpiry(key);
     return true;
   }
 
   /** Deletes a key whose TTL has passed (lazy expiry and the janitor). */
   removeExpired(key: string): void {
     this.data.delete(key);
-    this.expires.delete(key);
+    this.dropExpiry(key);
     this.expiredKeys++;
   }
 
-  /** Sets the expiry of an existing key to `at` (Unix ms); a time already past deletes it. */
-  expireAt(key: string, at: number): void {
-    if (at < Date.now()) {
+  /**
+   * Sets the expiry of an existing key to `at` (Unix ms). A time not in the future deletes the
+   * key at once, as Redis's EXPIRE does (a key is only stale once its time is strictly past, but
+   * EXPIRE to "now" already deletes); returns true in that case.
+   */
+  expireAt(key: string, at: ExpiryTime): boolean {
+    if (at <= Date.now()) {
       this.data.delete(key);
-      this.expires.delete(key);
-      return;
+      this.dropExpiry(key);
+      return true;
     }
-    this.expires.set(key, at);
+    this.setExpiry(key, at);
+    return false;
   }
 
   /** The expiry time of a live key in Unix ms, -1 without one, -2 when missing. */
-  expiryOf(key: string): number {
+  expiryOf(key: string): ExpiryTime {
     if (this.get(key) === undefined) return -2;
-    return this.expires.get(key) ?? -1;
+    return this.expiryTime(key) ?? -1;
+  }
+
+  /** The exact expiry time of `key`, if it has one (no lazy expiry: the caller looked it up). */
+  expiryTime(key: string): ExpiryTime | undefined {
+    if (this.expires.size === 0) return undefined;
+    const at = this.expires.get(key);
+    if (at === undefined || this.farExpires.size === 0) return at;
+    return this.farExpires.get(key) ?? at;
   }
 
   /** Removes the TTL of a live key; true when it had one. */
   persist(key: string): boolean {
     if (this.get(key) === undefined) return false;
-    return this.expires.delete(key);
+    return this.dropExpiry(key);
   }
 
   /** Deletes every key. */
   flush(): void {
     this.data.clear();
     this.expires.clear();
+    this.farExpires.clear();
   }
 
   /**

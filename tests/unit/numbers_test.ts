@@ -1,0 +1,162 @@
+// Redis's number rules on byte strings: string2ll's strict 64-bit integers, strtold's floats
+// within a long double's range, and INCRBYFLOAT's exact decimal sum and 17-decimal format.
+import assert from "node:assert/strict";
+import {
+  addDecimal,
+  addInt64,
+  type Decimal,
+  formatDecimal,
+  INT64_MAX,
+  INT64_MIN,
+  parseDecimal,
+  parseInt64,
+} from "../../src/commands/numbers.ts";
+
+Deno.test("parseInt64 accepts exactly what Redis's string2ll accepts", () => {
+  const good: [string, number | bigint][] = [
+    ["0", 0],
+    ["1", 1],
+    ["-1", -1],
+    ["42", 42],
+    ["9007199254740991", 9007199254740991],
+    ["9007199254740992", 9007199254740992n],
+    ["-9007199254740993", -9007199254740993n],
+    ["9223372036854775807", INT64_MAX],
+    ["-9223372036854775808", INT64_MIN],
+    ["123456789012345", 123456789012345],
+  ];
+  for (const [s, v] of good) assert.equal(parseInt64(s), v, JSON.stringify(s));
+  const bad = [
+    "",
+    "-",
+    "+1",
+    " 1",
+    "1 ",
+    "01",
+    "-0",
+    "00",
+    "1.0",
+    "1e3",
+    "0x10",
+    "abc",
+    "1\0",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "99999999999999999999",
+    "123456789012345678901",
+  ];
+  for (const s of bad) assert.equal(parseInt64(s), undefined, JSON.stringify(s));
+});
+
+Deno.test("parseInt64 returns numbers only when they are exact", () => {
+  for (let i = 0; i < 2000; i++) {
+    const digits = 1 + (i % 18); // up to 18 digits: always within 64 bits
+    let s = (i % 2 ? "-" : "") + String(1 + (i % 9));
+    for (let d = 1; d < digits; d++) s += String((i * 7 + d * 3) % 10);
+    const v = parseInt64(s);
+    assert.ok(v !== undefined, s);
+    assert.equal(BigInt(v), BigInt(s), s);
+    assert.equal(typeof v === "number", Number.isSafeInteger(Number(s)), s);
+  }
+});
+
+Deno.test("addInt64 is exact across the safe-integer edge and refuses overflow", () => {
+  assert.equal(addInt64(1, 2), 3);
+  assert.equal(addInt64(9007199254740991, 1), 9007199254740992n);
+  assert.equal(addInt64(9007199254740992n, -1), 9007199254740991);
+  assert.equal(addInt64(INT64_MAX, -1), 9223372036854775806n);
+  assert.equal(addInt64(INT64_MAX, 0), INT64_MAX);
+  assert.equal(addInt64(INT64_MAX, 1), undefined);
+  assert.equal(addInt64(INT64_MIN, -1), undefined);
+  assert.equal(addInt64(INT64_MIN, INT64_MAX), -1);
+  assert.equal(addInt64(INT64_MAX, INT64_MAX), undefined);
+});
+
+const dec = (s: string): Decimal => {
+  const d = parseDecimal(s);
+  assert.ok(typeof d === "object", `${s} parses`);
+  return d;
+};
+/** The value of a decimal as a normalised string, for comparing two decimals. */
+const show = (d: Decimal) => formatDecimal(d);
+
+Deno.test("parseDecimal: decimal, exponent and hex notations, infinities", () => {
+  const cases: [string, string][] = [
+    ["1", "1"],
+    ["-1.5", "-1.5"],
+    ["+2.25", "2.25"],
+    [".5", "0.5"],
+    ["5.", "5"],
+    ["1e3", "1000"],
+    ["1E-3", "0.001"],
+    ["2.5e+2", "250"],
+    ["0x10", "16"],
+    ["0X1p-2", "0.25"],
+    ["-0x.8", "-0.5"],
+    ["0x1.8p1", "3"],
+    ["0e99999999999999999999", "0"],
+    ["0x0p99999", "0"],
+    ["000001", "1"],
+  ];
+  for (const [s, v] of cases) assert.equal(show(dec(s)), v, s);
+  assert.equal(parseDecimal("inf"), "inf");
+  assert.equal(parseDecimal("-Infinity"), "-inf");
+  assert.equal(parseDecimal("+INF"), "inf");
+  const bad = ["", " 1", "1 ", ".", "-", "e3", "1e", "1e+", "0x", "0x1g", "1,5", "1.5.5", "nan"];
+  for (const s of [...bad, "infin", "1\0", "0x1p", "--1"]) {
+    assert.equal(parseDecimal(s), undefined, JSON.stringify(s));
+  }
+});
+
+Deno.test("parseDecimal refuses what overflows or underflows a long double", () => {
+  // LDBL_MAX ≈ 1.18973149535723176502e4932; from half an ulp above, strtold says ERANGE.
+  assert.ok(typeof parseDecimal("1e4932") === "object");
+  assert.ok(typeof parseDecimal("1.18973149535723176502e4932") === "object");
+  assert.equal(parseDecimal("1.1897314953572317651e4932"), undefined);
+  assert.equal(parseDecimal("1e4933"), undefined);
+  assert.equal(parseDecimal("-1e5000"), undefined);
+  assert.equal(parseDecimal("1e99999999999999999999"), undefined);
+  assert.equal(parseDecimal("0x1p16384"), undefined);
+  assert.ok(typeof parseDecimal("0x1.fffffffffffffffep16383") === "object");
+  // The smallest subnormal is 2^-16445 ≈ 3.6e-4951; up to half of it rounds to zero.
+  assert.ok(typeof parseDecimal("2e-4951") === "object");
+  assert.equal(parseDecimal("1e-4951"), undefined);
+  assert.ok(typeof parseDecimal("0x1p-16445") === "object");
+  assert.equal(parseDecimal("0x1p-16446"), undefined);
+  assert.equal(parseDecimal("1e-5000"), undefined);
+  // Redis refuses float strings of MAX_LONG_DOUBLE_CHARS (5120) bytes or more.
+  assert.ok(typeof parseDecimal("0".repeat(5118) + "1") === "object");
+  assert.equal(parseDecimal("0".repeat(5119) + "1"), undefined);
+});
+
+Deno.test("addDecimal is exact and refuses a sum that overflows a long double", () => {
+  assert.equal(show(addDecimal(dec("1.1"), dec("2.2"))!), "3.3");
+  assert.equal(show(addDecimal(dec("10.50"), dec("0.1"))!), "10.6");
+  assert.equal(show(addDecimal(dec("0.1"), dec("0.2"))!), "0.3");
+  assert.equal(show(addDecimal(dec("5000"), dec("0.02"))!), "5000.02");
+  assert.equal(show(addDecimal(dec("1e20"), dec("1e-20"))!), "100000000000000000000");
+  assert.equal(show(addDecimal(dec("1.1e4932"), dec("-1.1e4932"))!), "0");
+  assert.equal(addDecimal(dec("1.1e4932"), dec("1.1e4932")), undefined);
+  assert.equal(addDecimal(dec("-1.1e4932"), dec("-1.1e4932")), undefined);
+});
+
+Deno.test("formatDecimal: fixed notation, 17 decimals rounded half away from zero", () => {
+  const cases: [string, string][] = [
+    ["0", "0"],
+    ["-0", "0"],
+    ["-0.0", "0"],
+    ["1.50", "1.5"],
+    ["100", "100"],
+    ["1e3", "1000"],
+    ["0.00000000000000001", "0.00000000000000001"],
+    ["0.000000000000000005", "0.00000000000000001"],
+    ["0.0000000000000000049", "0"],
+    ["-0.000000000000000005", "-0.00000000000000001"],
+    ["-0.000000000000000004", "0"], // rounds to -0, printed as 0
+    ["0.123456789012345678", "0.12345678901234568"],
+    ["0.999999999999999999", "1"],
+    ["-9.999999999999999999", "-10"],
+    ["12345678901234567890.5", "12345678901234567890.5"],
+  ];
+  for (const [s, v] of cases) assert.equal(formatDecimal(dec(s)), v, s);
+});

@@ -7,6 +7,7 @@ import { REDIS_COMPAT_VERSION } from "../version.ts";
 import { containerHelp } from "./introspection.ts";
 
 function ping(cx: Context): void {
+  if (cx.argc > 2) return cx.out.error("ERR wrong number of arguments for 'ping' command");
   if (cx.argc === 1) cx.out.simple("PONG");
   else cx.out.bulk(cx.arg(1));
 }
@@ -14,6 +15,9 @@ function ping(cx: Context): void {
 function select(cx: Context): void {
   const n = parseInt64(cx.arg(1));
   if (n === undefined) return cx.out.error(NOT_INTEGER);
+  if (n < -2147483648 || n > 2147483647) {
+    return cx.out.error("ERR value is out of range, value must between -2147483648 and 2147483647");
+  }
   if (n !== 0) return cx.out.error("ERR DB index is out of range");
   cx.out.ok();
 }

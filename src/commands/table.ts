@@ -112,13 +112,19 @@ export class CommandTable {
   }
 }
 
+/** Text up to the first NUL and at most `max` chars, as C's "%.*s" prints it. */
+function cText(s: string, max: number): string {
+  const nul = s.indexOf("\0");
+  return (nul === -1 ? s : s.slice(0, nul)).slice(0, max);
+}
+
 /** Redis's "unknown command" error, quoting the first arguments as Redis does. */
 export function unknownCommandError(cx: Context): string {
   let args = "";
   for (let i = 1; i < cx.argc && args.length < 128; i++) {
-    args += `'${cx.arg(i).slice(0, 128 - args.length)}' `;
+    args += `'${cText(cx.arg(i), 128 - args.length)}' `;
   }
-  return `ERR unknown command '${cx.arg(0).slice(0, 128)}', with args beginning with: ${args}`;
+  return `ERR unknown command '${cText(cx.arg(0), 128)}', with args beginning with: ${args}`;
 }
 
 /** Runs one request: looks the command up, checks arity, runs the handler, counts. */
@@ -135,11 +141,8 @@ export function dispatch(cx: Context): void {
     const sub = server.commands.findSub(cx, cmd);
     if (sub === undefined) {
       cmd.rejectedCalls++;
-      cx.out.error(
-        `ERR unknown subcommand '${
-          cx.arg(1).slice(0, 128)
-        }'. Try ${cmd.spec.name.toUpperCase()} HELP.`,
-      );
+      const name = cmd.spec.name.toUpperCase();
+      cx.out.error(`ERR unknown subcommand '${cText(cx.arg(1), 128)}'. Try ${name} HELP.`);
       return;
     }
     cmd = sub;

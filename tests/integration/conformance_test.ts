@@ -131,6 +131,12 @@ const timeShape = (r: Reply): Reply =>
 const sections: Record<string, Case[]> = {
   "connection": [
     ["PING"],
+    ["PING", "a", "b"],
+    ["SELECT", "4294967296"],
+    ["SELECT", "-2147483649"],
+    ["FOO", "a\0bcd", "x"],
+    ["F\0OOO"],
+    ["CLIENT", "NOPE\0X"],
     ["PING", "hello"],
     ["PING", BIN],
     ["PING", ""],

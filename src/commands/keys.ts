@@ -36,7 +36,7 @@ function keys(cx: Context): void {
   const now = Date.now();
   for (const key of db.data.keys()) {
     if (!all && !globMatch(pattern, key)) continue;
-    const at = db.expires.size === 0 ? undefined : db.expires.get(key);
+    const at = db.expires.get(key);
     if (at !== undefined && at < now) continue; // left for lazy expiry, as Redis does in KEYS
     found.push(key);
   }

@@ -26,7 +26,7 @@ export interface JanitorStats {
 /** Runs the active expire cycle over one keyspace. */
 export class Janitor {
   readonly stats: JanitorStats = { cycles: 0, sampled: 0, expired: 0, timeLimited: 0, busyMs: 0 };
-  private cursor: MapIterator<[string, number]> | undefined;
+  private cursor: Iterator<[string, number]> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly budgetMs: number;
 
@@ -55,15 +55,15 @@ export class Janitor {
     for (;;) {
       let sampled = 0;
       let expired = 0;
-      let wrapped = false;
-      while (sampled < KEYS_PER_ROUND && sampled < expires.size) {
+      let passEnded = false;
+      while (sampled < KEYS_PER_ROUND) {
         this.cursor ??= expires.entries();
         const r = this.cursor.next();
         if (r.done) {
+          // The walk reached the end: the next round starts over from the first shard.
           this.cursor = undefined;
-          if (wrapped) break;
-          wrapped = true;
-          continue;
+          passEnded = true;
+          break;
         }
         sampled++;
         if (r.value[1] < now) {
@@ -73,7 +73,7 @@ export class Janitor {
       }
       this.stats.sampled += sampled;
       this.stats.expired += expired;
-      if (expired <= sampled * ACCEPTABLE_STALE || expires.size === 0) break;
+      if ((passEnded && sampled === 0) || expired <= sampled * ACCEPTABLE_STALE) break;
       if (performance.now() >= deadline) {
         this.stats.timeLimited++;
         break;

@@ -1,6 +1,8 @@
 // The keyspace: a Map from key to value and, as in Redis, a second Map from key to its expiry
-// time for the keys that have one. Every access goes through here, so lazy expiry happens in
-// one place: a key whose time has passed is deleted the moment anyone looks at it.
+// time for the keys that have one (both sharded, see sharded.ts). Every access goes through
+// here, so lazy expiry happens in one place: a key whose time has passed is deleted the moment
+// anyone looks at it.
+import { ShardedMap, shardOf } from "./sharded.ts";
 
 /** A stored value. Strings are byte strings (one char per byte). */
 export type Value = string;
@@ -13,19 +15,19 @@ export type ExpiryTime = number | bigint;
 
 /** The keyspace of one database. */
 export class Keyspace {
-  readonly data = new Map<string, Value>();
+  readonly data = new ShardedMap<Value>();
   /**
    * Absolute expiry time in Unix milliseconds, for keys that have one. A time past 2^53 ms is
    * rounded here (it never comes anyway) and kept exactly in `farExpires` for the TTL replies.
    */
-  readonly expires = new Map<string, number>();
+  readonly expires = new ShardedMap<number>();
   private readonly farExpires = new Map<string, bigint>();
   /** Keys deleted because their TTL passed, lazily or by the janitor. */
   expiredKeys = 0;
   /** Lookups of a live key / of a missing or expired key, for the read commands. */
   hits = 0;
   misses = 0;
-  private randomIter: MapIterator<string> | undefined;
+  private randomIter: Iterator<string> | undefined;
 
   /** Number of keys, including expired ones the janitor has not reclaimed yet (as DBSIZE). */
   get size(): number {
@@ -34,9 +36,12 @@ export class Keyspace {
 
   /** The live value of `key`, deleting it first if its TTL has passed. */
   get(key: string): Value | undefined {
-    const v = this.data.get(key);
-    if (v === undefined || this.expires.size === 0) return v;
-    const at = this.expires.get(key);
+    const shard = shardOf(key);
+    const v = this.data.shards[shard].get(key);
+    if (v === undefined) return v;
+    const expires = this.expires.shards[shard];
+    if (expires.size === 0) return v;
+    const at = expires.get(key);
     if (at !== undefined && at < Date.now()) {
       this.removeExpired(key);
       return undefined;
@@ -59,8 +64,12 @@ export class Keyspace {
 
   /** Stores a value and drops any TTL the key had (as SET does). */
   set(key: string, value: Value): void {
-    this.data.set(key, value);
-    this.dropExpiry(key);
+    const shard = shardOf(key);
+    this.data.shards[shard].set(key, value);
+    const expires = this.expires.shards[shard];
+    if (expires.size !== 0 && expires.delete(key) && this.farExpires.size !== 0) {
+      this.farExpires.delete(key);
+    }
   }
 
   /** Stores a value and keeps the TTL of the key, if it has one (APPEND, INCR, KEEPTTL). */
@@ -86,7 +95,6 @@ export class Keyspace {
   }
 
   private dropExpiry(key: string): boolean {
-    if (this.expires.size === 0) return false;
     if (this.farExpires.size !== 0) this.farExpires.delete(key);
     return this.expires.delete(key);
   }
@@ -129,7 +137,6 @@ export class Keyspace {
 
   /** The exact expiry time of `key`, if it has one (no lazy expiry: the caller looked it up). */
   expiryTime(key: string): ExpiryTime | undefined {
-    if (this.expires.size === 0) return undefined;
     const at = this.expires.get(key);
     if (at === undefined || this.farExpires.size === 0) return at;
     return this.farExpires.get(key) ?? at;
@@ -153,8 +160,9 @@ export class Keyspace {
    * stopped, skipping a random number of keys, so each call is O(1) on average.
    */
   randomKey(): string | undefined {
-    for (let tries = 0; this.data.size > 0 && tries < 100; tries++) {
-      let skip = Math.floor(Math.random() * Math.min(this.data.size, 64));
+    const size = this.data.size;
+    for (let tries = 0; size > 0 && tries < 100; tries++) {
+      let skip = Math.floor(Math.random() * Math.min(size, 64));
       let key: string | undefined;
       while (skip >= 0) {
         this.randomIter ??= this.data.keys();

@@ -1,0 +1,309 @@
+// Renders bench/compare.ts's measurements as Markdown: the targets table (keyval vs redis with
+// ratio and pass/fail), memory per key, keyspace-size flatness, and the machine it ran on.
+
+/** One server's median result for one workload, or why there is none. */
+export type Result =
+  | { kind: "ok"; rps: number; p50: number; p99: number; cpuUs: number }
+  | { kind: "n/a"; why: string }
+  | { kind: "error"; why: string };
+
+/** The workload fields the report needs. */
+export interface WorkloadInfo {
+  name: string;
+  pipeline: number;
+  rpsTarget?: number;
+}
+
+/** Medians and the rounds behind them, keyed by server name ("keyval", "redis"). */
+export interface Measured {
+  byServer: Map<string, Result>;
+  rounds: Map<string, Result[]>;
+}
+
+/** One workload's results. */
+export interface WorkloadResults extends Measured {
+  workload: WorkloadInfo;
+}
+
+/** RSS before and after loading `keys` keys. */
+export interface Memory {
+  keys: number;
+  before: number;
+  after: number;
+  perKey: number;
+}
+
+/** Throughput of one workload over a small and a big keyspace, per server. */
+export interface Flatness {
+  name: string;
+  small: number;
+  big: number;
+  atSmall: Map<string, Result>;
+  atBig: Map<string, Result>;
+}
+
+/** Where and how the comparison ran. */
+export interface MachineInfo {
+  date: string;
+  cpu: string;
+  cores: number;
+  os: string;
+  deno: string;
+  redis: string;
+  benchmark: string;
+  keyval: string;
+  settings: string;
+  /** 1-minute load averages at start and end: other work on the machine skews every number. */
+  load: string;
+}
+
+/** Everything the report shows. */
+export interface ReportInput {
+  machine: MachineInfo;
+  results: WorkloadResults[];
+  memory: Map<string, Memory>;
+  flatness: Flatness[];
+  /** Whether redis-server was measured (ratios and targets need it). */
+  redis: boolean;
+}
+
+/** Which way a ratio must go to pass. */
+interface Target {
+  op: ">=" | "<=";
+  value: number;
+}
+
+const DASH = "—";
+
+const int = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const fmt = (digits: number) => (n: number) => n.toFixed(digits);
+
+/** A Markdown table with columns padded to equal width, so the text file reads well too. */
+export function markdownTable(header: string[], rows: string[][], right: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length), 3));
+  const line = (cells: string[]) =>
+    "| " +
+    cells.map((c, i) => (right[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join(" | ") +
+    " |";
+  const rule = "|" +
+    widths.map((w, i) => (right[i] ? ` ${"-".repeat(w - 1)}: ` : ` ${"-".repeat(w)} `))
+      .join("|") +
+    "|";
+  return [line(header), rule, ...rows.map(line)].join("\n");
+}
+
+interface Tally {
+  pass: string[];
+  fail: string[];
+}
+
+/** A measured value, or why there is none. */
+type Cell = number | "n/a" | "error" | undefined;
+
+/** One metric of a result as a table cell. */
+function cellOf(r: Result | undefined, pick: (r: Extract<Result, { kind: "ok" }>) => number): Cell {
+  return r === undefined ? undefined : r.kind === "ok" ? pick(r) : r.kind;
+}
+
+/** One metric row of the targets table: both values, their ratio and the target's verdict. */
+function metricRow(
+  tally: Tally,
+  label: string,
+  metric: string,
+  keyval: Cell,
+  redis: Cell,
+  show: (n: number) => string,
+  target: Target | undefined,
+  hasRedis: boolean,
+): string[] {
+  const text = (c: Cell) => (c === undefined ? DASH : typeof c === "number" ? show(c) : c);
+  const targetText = target ? `${target.op} ${target.value.toFixed(2)}` : DASH;
+  if (!hasRedis) return [label, metric, text(keyval), DASH, DASH, targetText, DASH];
+  let ratio = DASH;
+  let result = DASH;
+  if (typeof keyval === "number" && typeof redis === "number") {
+    ratio = (keyval / redis).toFixed(2);
+    // Judge the ratio as shown, so the table never says 1.20 fails "<= 1.20".
+    const r = Number(ratio);
+    if (target) {
+      const ok = target.op === ">=" ? r >= target.value : r <= target.value;
+      result = ok ? "pass" : "FAIL";
+      const what = `${label} ${metric}: ratio ${ratio}, target ${target.op} ${target.value}`;
+      (ok ? tally.pass : tally.fail).push(what);
+    }
+  } else if (target) {
+    result = keyval === "n/a" ? "n/a" : "error";
+    if (result === "error") tally.fail.push(`${label} ${metric}: no measurement`);
+  }
+  return [label, metric, text(keyval), text(redis), ratio, targetText, result];
+}
+
+/** The whole Markdown report. */
+export function renderReport(input: ReportInput): string {
+  const { machine: m, results, memory, flatness, redis: hasRedis } = input;
+  const tally: Tally = { pass: [], fail: [] };
+  const rows: string[][] = [];
+  for (const { workload: w, byServer } of results) {
+    const k = byServer.get("keyval");
+    const r = byServer.get("redis");
+    const rps: Target | undefined = w.rpsTarget === undefined
+      ? undefined
+      : { op: ">=", value: w.rpsTarget };
+    const p99: Target | undefined = w.pipeline === 1 ? { op: "<=", value: 1 } : undefined;
+    const cpu: Target = { op: "<=", value: w.pipeline > 1 ? 1.0 : 1.2 };
+    const row = (
+      metric: string,
+      pick: (x: Extract<Result, { kind: "ok" }>) => number,
+      show: (n: number) => string,
+      target: Target | undefined,
+    ) =>
+      rows.push(
+        metricRow(tally, w.name, metric, cellOf(k, pick), cellOf(r, pick), show, target, hasRedis),
+      );
+    row("requests/s", (x) => x.rps, int.format, rps);
+    // A command keyval lacks gets one row: its other metrics would only repeat "n/a".
+    if (k?.kind === "n/a") continue;
+    row("p50 ms", (x) => x.p50, fmt(3), undefined);
+    row("p99 ms", (x) => x.p99, fmt(3), p99);
+    row("CPU µs/op", (x) => x.cpuUs, fmt(2), cpu);
+  }
+  const km = memory.get("keyval");
+  if (km) {
+    rows.push(metricRow(
+      tally,
+      `memory (${int.format(km.keys)} keys)`,
+      "bytes/key",
+      km.perKey,
+      memory.get("redis")?.perKey,
+      fmt(1),
+      { op: "<=", value: 1.3 },
+      hasRedis,
+    ));
+  }
+
+  const out: string[] = [];
+  out.push(`# keyval vs redis-server: ${m.date.slice(0, 10)}`, "");
+  out.push(
+    hasRedis
+      ? "Ratios are keyval/redis. Higher is better for requests/s, lower for latency, CPU and " +
+        "memory. Each number is the median over the rounds; servers alternate within a round."
+      : "**redis-server was not measured (not installed, or --no-redis): keyval only, no ratios " +
+        "and no target checks.**",
+    "",
+  );
+  out.push(
+    markdownTable(
+      ["workload", "metric", "keyval", "redis", "ratio", "target", "result"],
+      rows,
+      [false, false, true, true, true, false, false],
+    ),
+    "",
+  );
+  if (hasRedis) {
+    out.push(`**Targets: ${tally.pass.length} pass, ${tally.fail.length} fail.**`);
+    if (tally.fail.length) out.push("", "Failing:", ...tally.fail.map((f) => `- ${f}`));
+    out.push("");
+  }
+
+  if (memory.size) {
+    out.push("## Memory", "");
+    out.push(
+      markdownTable(
+        ["server", "keys", "RSS before", "RSS after", "bytes/key"],
+        [...memory].map(([name, x]) => [
+          name,
+          int.format(x.keys),
+          `${(x.before / 1e6).toFixed(1)} MB`,
+          `${(x.after / 1e6).toFixed(1)} MB`,
+          x.perKey.toFixed(1),
+        ]),
+        [false, true, true, true, true],
+      ),
+      "",
+      "Keys are `key:` + 12 digits, values 16 distinct bytes, loaded by pipelined MSET after " +
+        "FLUSHALL on a fresh server; RSS is VmRSS from /proc/PID/status, read 1 s after DBSIZE " +
+        "reached the count.",
+      "",
+    );
+  }
+
+  if (flatness.length) {
+    out.push("## Flatness: requests/s with a small vs a big keyspace", "");
+    const names = hasRedis ? ["keyval", "redis"] : ["keyval"];
+    const frows: string[][] = [];
+    for (const f of flatness) {
+      const row = [f.name];
+      for (const n of names) {
+        const a = f.atSmall.get(n);
+        const b = f.atBig.get(n);
+        const rate = (r: Result | undefined) =>
+          r?.kind === "ok" ? int.format(r.rps) : r?.kind ?? DASH;
+        row.push(rate(a), rate(b));
+        row.push(a?.kind === "ok" && b?.kind === "ok" ? (b.rps / a.rps).toFixed(2) : DASH);
+      }
+      frows.push(row);
+    }
+    const small = int.format(flatness[0].small);
+    const big = int.format(flatness[0].big);
+    const header = ["workload"];
+    for (const n of names) header.push(`${n} ${small} keys`, `${n} ${big} keys`, `${n} big/small`);
+    out.push(markdownTable(header, frows, header.map((_, i) => i > 0)), "");
+    out.push(
+      `redis-benchmark -P 16 with -r ${small} after FLUSHALL vs -r ${big} with the memory test's ` +
+        "keys loaded. A big/small ratio near 1.0: throughput does not depend on keyspace size.",
+      "",
+    );
+  }
+
+  if (results.some((w) => [...w.rounds.values()].some((rs) => rs.length > 1))) {
+    out.push("## Requests/s per round", "");
+    const names = hasRedis ? ["keyval", "redis"] : ["keyval"];
+    out.push(
+      markdownTable(
+        ["workload", ...names],
+        results.map(({ workload, rounds }) => [
+          workload.name,
+          ...names.map((n) =>
+            (rounds.get(n) ?? []).map((r) => (r.kind === "ok" ? int.format(r.rps) : r.kind))
+              .join(" / ")
+          ),
+        ]),
+        [false, ...names.map(() => true)],
+      ),
+      "",
+      "In run order; the spread shows how much a ratio near its target can be trusted.",
+      "",
+    );
+  }
+
+  const problems: string[] = [];
+  for (
+    const { workload, byServer } of [
+      ...results,
+      ...flatness.flatMap((f) => [
+        { workload: { name: `${f.name} -r ${f.small}` }, byServer: f.atSmall },
+        { workload: { name: `${f.name} -r ${f.big}` }, byServer: f.atBig },
+      ]),
+    ]
+  ) {
+    for (const [server, r] of byServer) {
+      if (r.kind !== "ok") problems.push(`- ${workload.name} on ${server}: ${r.kind}: ${r.why}`);
+    }
+  }
+  if (problems.length) out.push("## Not measured", "", ...problems, "");
+
+  out.push("## Machine", "");
+  out.push(
+    `- date: ${m.date}`,
+    `- CPU: ${m.cpu}, ${m.cores} logical cores (redis-benchmark shares them with the server)`,
+    `- OS: ${m.os}`,
+    `- deno: ${m.deno}`,
+    `- redis-server: ${m.redis}`,
+    `- redis-benchmark: ${m.benchmark}`,
+    `- keyval: ${m.keyval}`,
+    `- settings: ${m.settings}`,
+    `- load average (1 min) at start / end: ${m.load}`,
+    "",
+  );
+  return out.join("\n");
+}

@@ -88,7 +88,7 @@ export function helpText(): string {
     "  -h, --help                  show this text and exit",
     "",
     "Environment:",
-    `  KEYVAL_BIND=HOST:PORT       address to listen on when --bind/--port are not given`,
+    `  KEYVAL_BIND=HOST[:PORT]     address to listen on; --bind and --port override its parts`,
     "",
     "Flags win over the environment, which wins over the defaults.",
   );
@@ -99,10 +99,17 @@ export function helpText(): string {
 export class ConfigError extends Error {}
 
 function parseBind(text: string, what: string): { host: string; port?: number } {
-  // "[::1]:6379", "127.0.0.1:6379", "127.0.0.1", "::1"
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  if (bracketed) {
-    return { host: bracketed[1], port: bracketed[2] ? parsePort(bracketed[2], what) : undefined };
+  // "[::1]:6379", "[::1]", "127.0.0.1:6379", "127.0.0.1", "::1"
+  if (text.startsWith("[")) {
+    const bracketed = /^\[([^[\]]+)\](?::(.*))?$/.exec(text);
+    if (!bracketed) {
+      throw new ConfigError(`${what}: bad address '${text}' (write IPv6 as [::1]:6379)`);
+    }
+    const port = bracketed[2] === undefined ? undefined : parsePort(bracketed[2], what);
+    return { host: bracketed[1], port };
+  }
+  if (text.includes("[") || text.includes("]")) {
+    throw new ConfigError(`${what}: bad address '${text}' (write IPv6 as [::1]:6379)`);
   }
   const colons = text.split(":").length - 1;
   if (colons === 1) {

@@ -33,6 +33,8 @@ export class Connection implements ClientState {
   lastInteraction = this.createdAt;
   closeAfterReply = false;
   private closed = false;
+  /** True while one of this client's own commands runs. */
+  private dispatching = false;
   private readonly decoder: RequestDecoder;
   private readonly out: ReplyWriter;
   private readonly cx: Context;
@@ -51,7 +53,9 @@ export class Connection implements ClientState {
 
   kill(): void {
     this.closeAfterReply = true;
-    this.close();
+    // A client killing itself (CLIENT KILL ... SKIPME no) still gets its reply, as in Redis:
+    // the read loop flushes it and closes right after the command.
+    if (!this.dispatching) this.close();
   }
 
   private close(): void {
@@ -102,7 +106,12 @@ export class Connection implements ClientState {
           cx.mem = decoder.mem;
           cx.starts = decoder.starts;
           cx.ends = decoder.ends;
-          dispatch(cx);
+          this.dispatching = true;
+          try {
+            dispatch(cx);
+          } finally {
+            this.dispatching = false;
+          }
           if (this.closeAfterReply) {
             if (!this.closed) await this.flush();
             return;

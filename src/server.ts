@@ -9,8 +9,12 @@ import { Keyspace } from "./store/keyspace.ts";
 import { Janitor } from "./store/expiry.ts";
 import { CursorTable } from "./store/cursors.ts";
 import { Stats } from "./stats.ts";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const MAX_CLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients reached\r\n");
+/** Pauses after a failed accept (out of file descriptors, say) grow from the first to the last. */
+const ACCEPT_BACKOFF_MIN_MS = 5;
+const ACCEPT_BACKOFF_MAX_MS = 1000;
 
 /** A keyval server: create, `start()`, and `shutdown()`. */
 export class Server implements ServerState {
@@ -25,6 +29,7 @@ export class Server implements ServerState {
   private listener: Deno.TcpListener | undefined;
   private readonly running = new Set<Promise<void>>();
   private acceptLoop: Promise<void> | undefined;
+  private readonly stopping = new AbortController();
 
   constructor(readonly config: Config) {
     this.janitor = new Janitor(this.keyspace, config.janitorIntervalMs);
@@ -39,20 +44,36 @@ export class Server implements ServerState {
   }
 
   private async accept(listener: Deno.TcpListener): Promise<void> {
+    let backoff = 0;
     for (;;) {
       let conn: Deno.TcpConn;
       try {
         conn = await listener.accept();
+        backoff = 0;
       } catch (err) {
         if (err instanceof Deno.errors.BadResource || err instanceof Deno.errors.Interrupted) {
           return;
         }
-        console.error("keyval: accept failed:", err);
+        // Errors such as EMFILE repeat at once until something changes: retrying in a tight
+        // loop would burn a core and flood the log, so pause (longer each time) and log once.
+        if (backoff === 0) console.error("keyval: accept failed, retrying:", err);
+        backoff = Math.min(Math.max(backoff * 2, ACCEPT_BACKOFF_MIN_MS), ACCEPT_BACKOFF_MAX_MS);
+        try {
+          await sleep(backoff, undefined, { signal: this.stopping.signal });
+        } catch {
+          return; // shutting down
+        }
         continue;
       }
       if (this.clients.size >= this.config.maxClients) {
         this.stats.rejectedConnections++;
-        conn.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() => conn.close());
+        conn.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() => {
+          try {
+            conn.close();
+          } catch {
+            // already closed
+          }
+        });
         continue;
       }
       this.stats.connections++;
@@ -73,6 +94,7 @@ export class Server implements ServerState {
 
   /** Stops accepting, closes every client and the janitor; resolves when all have ended. */
   async shutdown(): Promise<void> {
+    this.stopping.abort();
     try {
       this.listener?.close();
     } catch {

@@ -29,22 +29,37 @@ export interface DecoderLimits {
   maxQueryBufferBytes: number;
 }
 
-/** Parses a decimal integer in bytes [s, e) as Redis's string2ll does (no '+', no leading
- * zeros, no "-0"); NaN when malformed. Lengths past 18 digits are out of any limit anyway. */
+/** The largest int64 as digits: string2ll rejects 19-digit values past it. */
+const INT64_MAX_DIGITS = [9, 2, 2, 3, 3, 7, 2, 0, 3, 6, 8, 5, 4, 7, 7, 5, 8, 0, 7];
+
+/** Parses a decimal integer in bytes [s, e) as Redis's string2ll does (no '+', no leading zeros,
+ * no "-0", int64 range); NaN when malformed. Past 2^53 the value is approximate, which is exact
+ * enough: it only meets limits far below it, and its sign survives. */
 function parseLength(b: Uint8Array, s: number, e: number): number {
-  if (s >= e || e - s > 18) return NaN;
+  if (s >= e || e - s > 20) return NaN;
   if (e - s === 1 && b[s] === 48) return 0;
   let neg = false;
   if (b[s] === 45) {
     neg = true;
     if (++s === e) return NaN;
   }
-  if (b[s] < 49 || b[s] > 57) return NaN;
+  if (b[s] < 49 || b[s] > 57 || e - s > 19) return NaN;
   let n = 0;
   for (let i = s; i < e; i++) {
     const d = b[i] - 48;
     if (d < 0 || d > 9) return NaN;
     n = n * 10 + d;
+  }
+  if (e - s === 19) {
+    // Compare the digits themselves: doubles cannot tell 2^63 - 1 from 2^63.
+    for (let i = 0; i < 19; i++) {
+      const d = b[s + i] - 48;
+      const max = INT64_MAX_DIGITS[i] + (neg && i === 18 ? 1 : 0);
+      if (d !== max) {
+        if (d > max) return NaN;
+        break;
+      }
+    }
   }
   return neg ? -n : n;
 }
@@ -74,6 +89,9 @@ export class RequestDecoder {
   private pending = -1;
   /** Length of the bulk string whose header was read, or -1. */
   private bulkLen = -1;
+  /** Where the search for the current line's terminator stopped: a line that arrives in many
+   * small reads is scanned once, not once per read. */
+  private scanned = 0;
 
   argc = 0;
   /** True when the last request was an inline line. */
@@ -96,13 +114,16 @@ export class RequestDecoder {
     if (this.start === this.end && this.pending === -1) {
       // Idle: rewind, and give back memory a large request made us take.
       this.start = this.end = this.pos = 0;
+      this.scanned = 0;
       if (cap > 4 * INITIAL_SIZE) this.mem.resize(INITIAL_SIZE, 0);
     } else if (cap - this.end < MIN_READ) {
       // Compact first; grow (doubling, so copies stay amortized O(1) a byte) only when the
-      // request in progress really fills the buffer.
+      // request in progress really fills the buffer. Past the query buffer limit the client is
+      // closed, so the buffer never needs to be much larger than that limit.
       if (this.start > 0) this.shift(this.start);
       if (cap - this.end < MIN_READ) {
-        this.mem.resize(Math.max(cap * 2, this.end + MIN_READ), this.end);
+        const ceiling = this.limits.maxQueryBufferBytes + MIN_READ;
+        this.mem.resize(Math.max(Math.min(cap * 2, ceiling), this.end + MIN_READ), this.end);
       }
     }
     return this.mem.bytes.subarray(this.end);
@@ -124,6 +145,7 @@ export class RequestDecoder {
     this.start -= by;
     this.end -= by;
     this.pos -= by;
+    this.scanned -= by;
     for (let i = 0; i < this.argc; i++) {
       this.starts[i] -= by;
       this.ends[i] -= by;
@@ -179,20 +201,21 @@ export class RequestDecoder {
     }
   }
 
-  /** Finds the CR of a CRLF-terminated header line starting at pos; -1 when incomplete. */
+  /** Finds the CR of a header line starting at pos, as Redis does: the first CR (its LF is
+   * taken without looking), -1 while no byte follows it yet, -2 when no CR came within
+   * --max-line-bytes. A longer line whose CR did come is left to fail as a malformed number,
+   * again as in Redis. */
   private headerEnd(tooBig: string): number {
     const b = this.mem.bytes;
-    const limit = this.end - 1;
-    for (let i = this.pos; i < limit; i++) {
-      if (b[i] === CR) {
-        return i;
-      }
-    }
-    if (this.end - this.pos > this.limits.maxLineBytes) {
+    const end = this.end;
+    let i = Math.max(this.pos, this.scanned);
+    while (i < end && b[i] !== CR) i++;
+    this.scanned = i;
+    if (i === end && end - this.pos > this.limits.maxLineBytes) {
       this.error = tooBig;
       return -2;
     }
-    return -1;
+    return i < end - 1 ? i : -1;
   }
 
   private multibulkHeader(): number {
@@ -234,25 +257,41 @@ export class RequestDecoder {
   /** Decodes one inline line, unescaping quoted arguments in place (they only ever shrink). */
   private decodeInline(): number {
     const b = this.mem.bytes;
-    let nl = b.indexOf(LF, this.start);
-    if (nl === -1 || nl >= this.end) {
-      if (this.end - this.start > this.limits.maxLineBytes) return this.fail(E.TOO_BIG_INLINE);
+    const end = this.end;
+    // Only the received bytes are searched: past `end` lie stale bytes of earlier requests.
+    let nl = Math.max(this.start, this.scanned);
+    while (nl < end && b[nl] !== LF) nl++;
+    // The limit applies to the line's text without its CRLF or LF, however it was split.
+    if (nl === end) {
+      this.scanned = end;
+      const length = end - this.start - (b[end - 1] === CR ? 1 : 0);
+      if (length > this.limits.maxLineBytes) return this.fail(E.TOO_BIG_INLINE);
       return NEED_MORE;
     }
-    if (nl - this.start > this.limits.maxLineBytes) return this.fail(E.TOO_BIG_INLINE);
     const next = nl + 1;
     if (nl > this.start && b[nl - 1] === CR) nl--;
+    if (nl - this.start > this.limits.maxLineBytes) return this.fail(E.TOO_BIG_INLINE);
+    // sdssplitargs reads a C string, so a NUL ends the line for it: the rest is ignored, and a
+    // quote still open there is unbalanced. (Redis itself never finds the LF past a NUL and
+    // waits for more input; answering is kinder than hanging.)
+    for (let i = this.start; i < nl; i++) {
+      if (b[i] === 0) {
+        nl = i;
+        break;
+      }
+    }
     if (!this.splitArgs(this.start, nl)) return this.fail(E.UNBALANCED_QUOTES);
     this.start = this.pos = next;
     return REQUEST;
   }
 
-  /** sdssplitargs over bytes [p, end): Redis's rules for quotes, escapes and separators. */
+  /** sdssplitargs over bytes [p, end), which hold no NUL: Redis's rules for quotes, escapes and
+   * separators. */
   private splitArgs(p: number, end: number): boolean {
     const b = this.mem.bytes;
     for (;;) {
       while (p < end && isSpace(b[p])) p++;
-      if (p >= end || b[p] === 0) return true;
+      if (p >= end) return true;
       const tokenStart = p;
       let w = p;
       let inDouble = false;
@@ -307,7 +346,7 @@ export class RequestDecoder {
         } else {
           if (p >= end) break;
           const c = b[p];
-          if (c === 32 || c === 10 || c === 13 || c === 9 || c === 0) break;
+          if (c === 32 || c === 10 || c === 13 || c === 9) break;
           if (c === 34) inDouble = true;
           else if (c === 39) inSingle = true;
           else b[w++] = c;
@@ -315,7 +354,6 @@ export class RequestDecoder {
         }
       }
       this.pushArg(tokenStart, w);
-      if (p < end && b[p] === 0) return true;
     }
   }
 }

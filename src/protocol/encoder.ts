@@ -59,10 +59,13 @@ export class ReplyWriter {
     b[this.length++] = 10;
   }
 
-  /** Writes a number's decimal digits (room for 24 bytes must exist). */
+  /** Writes a number's decimal digits (room for 24 bytes must exist; more for a bigint or an
+   * unsafe number, which makes its own room). */
   private digits(n: number | bigint): void {
     if (typeof n === "bigint" || !Number.isSafeInteger(n)) {
+      // A bigint has no length limit: 24 bytes of room would silently truncate it.
       const s = String(n);
+      this.room(s.length + 2); // and the CRLF after it
       this.length += this.mem.writeLatin1(s, this.length);
       return;
     }

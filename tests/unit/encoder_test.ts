@@ -1,0 +1,135 @@
+// ReplyWriter on its own: the exact RESP2 bytes of every reply type, integer formatting, error
+// sanitising and counting, and buffer growth and release.
+import assert from "node:assert/strict";
+import { ReplyWriter } from "../../src/protocol/encoder.ts";
+import { bytesToLatin1, parseReply } from "../helpers/raw.ts";
+
+/** The bytes `write` appends to a fresh writer, as a byte string. */
+function wire(write: (w: ReplyWriter) => void): string {
+  const w = new ReplyWriter();
+  write(w);
+  assert.equal(w.take().length, w.length);
+  return bytesToLatin1(w.take());
+}
+
+Deno.test("each reply type has its exact RESP2 bytes", () => {
+  assert.equal(wire((w) => w.ok()), "+OK\r\n");
+  assert.equal(wire((w) => w.simple("PONG")), "+PONG\r\n");
+  assert.equal(wire((w) => w.simple("")), "+\r\n");
+  assert.equal(wire((w) => w.error("ERR syntax error")), "-ERR syntax error\r\n");
+  assert.equal(wire((w) => w.bulk("bar")), "$3\r\nbar\r\n");
+  assert.equal(wire((w) => w.bulk("")), "$0\r\n\r\n");
+  assert.equal(wire((w) => w.bulkOrNil("x")), "$1\r\nx\r\n");
+  assert.equal(wire((w) => w.bulkOrNil(undefined)), "$-1\r\n");
+  assert.equal(wire((w) => w.nil()), "$-1\r\n");
+  assert.equal(wire((w) => w.nilArray()), "*-1\r\n");
+  assert.equal(wire((w) => w.array(0)), "*0\r\n");
+  assert.equal(wire((w) => w.array(3)), "*3\r\n");
+  assert.equal(wire((w) => w.bulks([])), "*0\r\n");
+  assert.equal(wire((w) => w.bulks(["a", "", "bc"])), "*3\r\n$1\r\na\r\n$0\r\n\r\n$2\r\nbc\r\n");
+  assert.equal(wire((w) => w.int(0)), ":0\r\n");
+});
+
+Deno.test("bulk strings are binary-safe byte strings", () => {
+  const every = String.fromCharCode(...Array.from({ length: 256 }, (_, i) => i));
+  for (const v of ["a\r\nb", "\0", "\r\n", every, every.repeat(3)]) {
+    assert.equal(wire((w) => w.bulk(v)), `$${v.length}\r\n${v}\r\n`);
+  }
+});
+
+Deno.test("integers: negative, zero, every digit count, unsafe numbers and bigints", () => {
+  const cases: [number | bigint, string][] = [
+    [0, "0"],
+    [-0, "0"],
+    [7, "7"],
+    [-7, "-7"],
+    [10, "10"],
+    [-10, "-10"],
+    [1234567890, "1234567890"],
+    [Number.MAX_SAFE_INTEGER, "9007199254740991"],
+    [Number.MIN_SAFE_INTEGER, "-9007199254740991"],
+    [2 ** 53, "9007199254740992"],
+    [9223372036854775807n, "9223372036854775807"],
+    [-9223372036854775808n, "-9223372036854775808"],
+    [0n, "0"],
+    [10n ** 60n, "1" + "0".repeat(60)],
+  ];
+  for (const [n, text] of cases) {
+    assert.equal(wire((w) => w.int(n)), `:${text}\r\n`, String(n));
+  }
+  for (let digits = 1; digits <= 16; digits++) {
+    const n = Number("9".repeat(digits));
+    assert.equal(wire((w) => w.int(n)), `:${n}\r\n`);
+    assert.equal(wire((w) => w.int(-n)), `:-${n}\r\n`);
+  }
+});
+
+Deno.test("a bigint longer than the writer's reserve is written whole at a buffer's end", () => {
+  const w = new ReplyWriter();
+  // Leaves room for the 48 bytes int() reserves, not for 170 digits.
+  const fill = "x".repeat(w.mem.bytes.length - 60);
+  w.simple(fill);
+  const big = -(7n ** 200n);
+  w.int(big);
+  w.ok();
+  const bytes = w.take();
+  const first = parseReply(bytes, 0)!;
+  assert.equal(first[0], fill);
+  const second = parseReply(bytes, first[1])!;
+  assert.equal(second[0], big);
+  assert.deepEqual(parseReply(bytes, second[1]), ["OK", bytes.length]);
+});
+
+Deno.test("errors have CR and LF replaced by spaces and are counted", () => {
+  const counter = { errorReplies: 0 };
+  const w = new ReplyWriter(counter);
+  w.error("ERR bad\r\nthing\nhere\r");
+  w.ok();
+  w.error("WRONGTYPE Operation against a key holding the wrong kind of value");
+  assert.equal(
+    bytesToLatin1(w.take()),
+    "-ERR bad  thing here \r\n+OK\r\n" +
+      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+  );
+  assert.equal(counter.errorReplies, 2);
+});
+
+Deno.test("replies append in order, the buffer grows for large ones and reset() shrinks it", () => {
+  const w = new ReplyWriter();
+  const initial = w.mem.bytes.length;
+  const big = "v".repeat(3 * initial + 5);
+  w.array(2);
+  w.bulk(big);
+  w.int(-42);
+  for (let i = 0; i < 1000; i++) w.bulk(`item:${i}`);
+  assert.ok(w.mem.bytes.length > initial);
+  const bytes = w.take();
+  const [array, next] = parseReply(bytes, 0)!;
+  assert.deepEqual(array, [big, -42]);
+  let pos = next;
+  for (let i = 0; i < 1000; i++) {
+    const [item, after] = parseReply(bytes, pos)!;
+    assert.equal(item, `item:${i}`);
+    pos = after;
+  }
+  assert.equal(pos, bytes.length);
+  // A huge reply's memory is given back once it was sent.
+  w.bulk("z".repeat(20 * initial));
+  w.reset();
+  assert.equal(w.length, 0);
+  assert.equal(w.mem.bytes.length, initial);
+  w.ok();
+  assert.equal(bytesToLatin1(w.take()), "+OK\r\n");
+});
+
+Deno.test("many small replies grow the buffer without losing a byte", () => {
+  const w = new ReplyWriter();
+  let expected = "";
+  for (let i = 0; i < 5000; i++) {
+    w.int(i * 1_000_003);
+    w.simple(`s${i}`);
+    w.nil();
+    expected += `:${i * 1_000_003}\r\n+s${i}\r\n$-1\r\n`;
+  }
+  assert.equal(bytesToLatin1(w.take()), expected);
+});

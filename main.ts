@@ -18,7 +18,7 @@ if (config === "help") {
 
 const server = new Server(config);
 try {
-  server.start();
+  await server.start();
 } catch (err) {
   console.error(
     `keyval: cannot listen on ${config.host}:${config.port}: ${(err as Error).message}`,

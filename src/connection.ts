@@ -1,26 +1,33 @@
-// One client connection: read bytes, decode requests, dispatch them, and answer each batch of
-// pipelined requests with one write. Reading stops while a write is pending, so a client that
-// does not read its replies is not read from either (backpressure), and a long pipeline yields
-// to other clients every so often.
+// One client connection: bytes in, requests decoded and dispatched, replies out. Everything
+// the client sent so far is decoded and run at once, and the replies to that batch of
+// pipelined requests leave in one write. A client that does not read its replies is not read
+// from either (backpressure): once the socket holds more than it wants, decoding stops and
+// reading pauses until the socket drains.
+//
+// The socket is node:net's rather than Deno.Conn: under load, Deno.Conn's read loops were
+// served unfairly (measured with 500 clients pipelining 50 requests each and ~1 µs of work per
+// request: Deno.Conn p99 0.75-1.3 s with p50 9 ms; node:net p99 62 ms, as fair as Redis).
+import type { Socket } from "node:net";
 import { NEED_MORE, PROTOCOL_ERROR, RequestDecoder } from "./protocol/decoder.ts";
 import { ReplyWriter } from "./protocol/encoder.ts";
 import { Context } from "./commands/context.ts";
 import type { ClientState, ServerState } from "./commands/context.ts";
 import { dispatch } from "./commands/table.ts";
 
-/** Replies are flushed once this many bytes are waiting, even mid-batch. */
+/** Replies are handed to the socket once this many bytes are waiting, even mid-batch. */
 const FLUSH_BYTES = 64 * 1024;
-/** A batch yields to other clients after this many commands. */
-const YIELD_EVERY = 1024;
 
 let nextClientId = 1;
 
-function formatAddr(a: Deno.Addr): string {
-  if (a.transport !== "tcp" && a.transport !== "udp") return "?";
-  return a.hostname.includes(":") ? `[${a.hostname}]:${a.port}` : `${a.hostname}:${a.port}`;
+function formatAddr(host: string | undefined, port: number | undefined): string {
+  if (host === undefined) return "?";
+  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-/** A connected client and its read loop. */
+/** The error codes a peer going away produces. */
+const DISCONNECT_CODES = new Set(["ECONNRESET", "EPIPE", "ECONNABORTED", "ENOTCONN", "ETIMEDOUT"]);
+
+/** A connected client. */
 export class Connection implements ClientState {
   readonly id = nextClientId++;
   readonly addr: string;
@@ -32,19 +39,32 @@ export class Connection implements ClientState {
   lastCommand = "NULL";
   lastInteraction = this.createdAt;
   closeAfterReply = false;
-  private closed = false;
+  /** Resolves once the socket has closed. */
+  readonly closed: Promise<void>;
+  private ended = false;
   /** True while one of this client's own commands runs. */
   private dispatching = false;
+  /** True while the socket holds too much unsent data: decoding waits for 'drain'. */
+  private waitingForDrain = false;
   private readonly decoder: RequestDecoder;
   private readonly out: ReplyWriter;
   private readonly cx: Context;
 
-  constructor(private readonly conn: Deno.TcpConn, private readonly server: ServerState) {
-    this.addr = formatAddr(conn.remoteAddr);
-    this.laddr = formatAddr(conn.localAddr);
+  constructor(private readonly socket: Socket, private readonly server: ServerState) {
+    this.addr = formatAddr(socket.remoteAddress, socket.remotePort);
+    this.laddr = formatAddr(socket.localAddress, socket.localPort);
     this.decoder = new RequestDecoder(server.config);
     this.out = new ReplyWriter(server.stats);
     this.cx = new Context(this.out, server, this);
+    socket.setNoDelay(true);
+    socket.on("data", (chunk: Uint8Array) => this.received(chunk));
+    socket.on("drain", () => this.drained());
+    socket.on("error", (err: Error & { code?: string }) => {
+      if (!this.ended && !DISCONNECT_CODES.has(err.code ?? "")) {
+        console.error(`keyval: client ${this.addr}:`, err.message);
+      }
+    });
+    this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
   }
 
   queryBufferBytes(): number {
@@ -52,90 +72,80 @@ export class Connection implements ClientState {
   }
 
   kill(): void {
-    this.closeAfterReply = true;
     // A client killing itself (CLIENT KILL ... SKIPME no) still gets its reply, as in Redis:
-    // the read loop flushes it and closes right after the command.
-    if (!this.dispatching) this.close();
+    // the batch loop sends it and closes right after the command.
+    this.closeAfterReply = true;
+    if (!this.dispatching) this.end(false);
   }
 
-  private close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      this.conn.close();
-    } catch {
-      // already closed by the peer
+  /** Closes the connection: after sending what is queued (`graceful`), or at once. */
+  private end(graceful: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (graceful) this.socket.end(() => this.socket.destroy());
+    else this.socket.destroy();
+  }
+
+  private received(chunk: Uint8Array): void {
+    if (this.ended) return;
+    const stats = this.server.stats;
+    stats.netInputBytes += chunk.length;
+    this.lastInteraction = Date.now();
+    if (!this.decoder.feed(chunk)) {
+      console.error(`keyval: closing client ${this.addr}: query buffer limit reached`);
+      return this.end(false);
     }
+    if (!this.waitingForDrain) this.runBatch();
   }
 
-  /** Writes every reply waiting in the output buffer. */
-  private async flush(): Promise<void> {
-    const bytes = this.out.take();
-    let done = 0;
-    while (done < bytes.length) done += await this.conn.write(bytes.subarray(done));
+  private drained(): void {
+    if (!this.waitingForDrain || this.ended) return;
+    this.waitingForDrain = false;
+    this.socket.resume();
+    this.runBatch();
+  }
+
+  /** Hands the waiting replies to the socket; false when it asks us to wait for 'drain'. */
+  private flush(): boolean {
+    const bytes = this.out.detach();
     this.server.stats.netOutputBytes += bytes.length;
-    this.out.reset();
+    return this.socket.write(bytes);
   }
 
-  /** Serves the client until it disconnects, sends bad input, quits or is killed. */
-  async run(): Promise<void> {
-    const { decoder, out, cx, server } = this;
-    const stats = server.stats;
-    try {
-      for (;;) {
-        const n = await this.conn.read(decoder.space());
-        if (n === null || this.closed) return;
-        stats.netInputBytes += n;
-        this.lastInteraction = Date.now();
-        if (!decoder.commit(n)) {
-          console.error(`keyval: closing client ${this.addr}: query buffer limit reached`);
-          return;
-        }
-        let executed = 0;
-        for (;;) {
-          const r = decoder.next();
-          if (r === NEED_MORE) break;
-          if (r === PROTOCOL_ERROR) {
-            stats.protocolErrors++;
-            out.error(`ERR Protocol error: ${decoder.error}`);
-            await this.flush();
-            return;
-          }
-          cx.argc = decoder.argc;
-          cx.inline = decoder.inline;
-          cx.mem = decoder.mem;
-          cx.starts = decoder.starts;
-          cx.ends = decoder.ends;
-          this.dispatching = true;
-          try {
-            dispatch(cx);
-          } finally {
-            this.dispatching = false;
-          }
-          if (this.closeAfterReply) {
-            if (!this.closed) await this.flush();
-            return;
-          }
-          if (out.length >= FLUSH_BYTES || ++executed % YIELD_EVERY === 0) await this.flush();
-        }
-        if (out.length > 0) await this.flush();
+  /** Runs every complete request received, then sends the replies in one write. */
+  private runBatch(): void {
+    const { decoder, out, cx } = this;
+    for (;;) {
+      const r = decoder.next();
+      if (r === NEED_MORE) break;
+      if (r === PROTOCOL_ERROR) {
+        this.server.stats.protocolErrors++;
+        out.error(`ERR Protocol error: ${decoder.error}`);
+        this.flush();
+        return this.end(true);
       }
-    } catch (err) {
-      if (!this.closed && !isDisconnect(err)) {
-        console.error(`keyval: client ${this.addr}:`, err);
+      cx.argc = decoder.argc;
+      cx.inline = decoder.inline;
+      cx.mem = decoder.mem;
+      cx.starts = decoder.starts;
+      cx.ends = decoder.ends;
+      this.dispatching = true;
+      try {
+        dispatch(cx);
+      } finally {
+        this.dispatching = false;
       }
-    } finally {
-      this.close();
+      if (this.closeAfterReply) {
+        this.flush();
+        return this.end(true);
+      }
+      if (out.length >= FLUSH_BYTES && !this.flush()) return this.waitForDrain();
     }
+    if (out.length > 0 && !this.flush()) this.waitForDrain();
   }
-}
 
-/** True for the errors a peer going away produces. */
-function isDisconnect(err: unknown): boolean {
-  return err instanceof Deno.errors.BrokenPipe ||
-    err instanceof Deno.errors.ConnectionReset ||
-    err instanceof Deno.errors.ConnectionAborted ||
-    err instanceof Deno.errors.NotConnected ||
-    err instanceof Deno.errors.BadResource ||
-    err instanceof Deno.errors.Interrupted;
+  private waitForDrain(): void {
+    this.waitingForDrain = true;
+    this.socket.pause();
+  }
 }

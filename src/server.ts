@@ -1,5 +1,6 @@
 // The server: listens, admits clients up to the limit, keeps the client registry, runs the
 // janitor, and shuts down cleanly.
+import { createServer, type Server as NetServer, type Socket } from "node:net";
 import type { Config } from "./config.ts";
 import type { ServerState } from "./commands/context.ts";
 import { Connection } from "./connection.ts";
@@ -9,12 +10,30 @@ import { Keyspace } from "./store/keyspace.ts";
 import { Janitor } from "./store/expiry.ts";
 import { CursorTable } from "./store/cursors.ts";
 import { Stats } from "./stats.ts";
-import { setTimeout as sleep } from "node:timers/promises";
 
 const MAX_CLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients reached\r\n");
-/** Pauses after a failed accept (out of file descriptors, say) grow from the first to the last. */
-const ACCEPT_BACKOFF_MIN_MS = 5;
-const ACCEPT_BACKOFF_MAX_MS = 1000;
+/** Descriptors kept free beyond the clients, as Redis's CONFIG_MIN_RESERVED_FDS. */
+const RESERVED_FDS = 32;
+
+/**
+ * How many clients the open-files limit leaves room for: the limit less the descriptors already
+ * open at start (Deno holds about 25) and RESERVED_FDS more (refused clients hold one until
+ * closed). Undefined where the limit cannot be read: Deno lets only a process with all
+ * permissions read /proc/self. Deno raises the soft limit to the hard one at start, so this is
+ * the hard limit.
+ */
+function clientRoom(): { limit: number; room: number } | undefined {
+  try {
+    const limits = Deno.readTextFileSync("/proc/self/limits");
+    const m = /^Max open files\s+(\d+)/m.exec(limits);
+    if (!m) return undefined;
+    const open = [...Deno.readDirSync("/proc/self/fd")].length;
+    const limit = Number(m[1]);
+    return { limit, room: limit - open - RESERVED_FDS };
+  } catch {
+    return undefined;
+  }
+}
 
 /** A keyval server: create, `start()`, and `shutdown()`. */
 export class Server implements ServerState {
@@ -26,82 +45,66 @@ export class Server implements ServerState {
   readonly clients = new Map<number, Connection>();
   readonly startedAt = Date.now();
   port = 0;
-  private listener: Deno.TcpListener | undefined;
-  private readonly running = new Set<Promise<void>>();
-  private acceptLoop: Promise<void> | undefined;
-  private readonly stopping = new AbortController();
+  /**
+   * Clients admitted at most: --max-clients, lowered as Redis does when the open-files limit
+   * could not hold them, so that accepting never runs out of descriptors (EMFILE).
+   */
+  readonly maxClients: number;
+  private listener: NetServer | undefined;
 
   constructor(readonly config: Config) {
     this.janitor = new Janitor(this.keyspace, config.janitorIntervalMs);
+    const fds = clientRoom();
+    this.maxClients = config.maxClients;
+    if (fds !== undefined && fds.room < config.maxClients) {
+      this.maxClients = Math.max(1, fds.room);
+      console.error(
+        `keyval: --max-clients ${config.maxClients} does not fit the open-files limit of ` +
+          `${fds.limit}: at most ${this.maxClients} clients (raise it with ulimit -n)`,
+      );
+    }
   }
 
   /** Binds the listener and starts accepting clients and the janitor. */
-  start(): void {
-    this.listener = Deno.listen({ hostname: this.config.host, port: this.config.port });
-    this.port = (this.listener.addr as Deno.NetAddr).port;
-    this.janitor.start();
-    this.acceptLoop = this.accept(this.listener);
+  start(): Promise<void> {
+    const listener = createServer((socket) => this.admit(socket));
+    this.listener = listener;
+    return new Promise((resolve, reject) => {
+      listener.once("error", reject);
+      listener.listen({ host: this.config.host, port: this.config.port }, () => {
+        listener.off("error", reject);
+        listener.on("error", (err) => console.error("keyval: listener:", err.message));
+        this.port = (listener.address() as { port: number }).port;
+        this.janitor.start();
+        resolve();
+      });
+    });
   }
 
-  private async accept(listener: Deno.TcpListener): Promise<void> {
-    let backoff = 0;
-    for (;;) {
-      let conn: Deno.TcpConn;
-      try {
-        conn = await listener.accept();
-        backoff = 0;
-      } catch (err) {
-        if (err instanceof Deno.errors.BadResource || err instanceof Deno.errors.Interrupted) {
-          return;
-        }
-        // Errors such as EMFILE repeat at once until something changes: retrying in a tight
-        // loop would burn a core and flood the log, so pause (longer each time) and log once.
-        if (backoff === 0) console.error("keyval: accept failed, retrying:", err);
-        backoff = Math.min(Math.max(backoff * 2, ACCEPT_BACKOFF_MIN_MS), ACCEPT_BACKOFF_MAX_MS);
-        try {
-          await sleep(backoff, undefined, { signal: this.stopping.signal });
-        } catch {
-          return; // shutting down
-        }
-        continue;
-      }
-      if (this.clients.size >= this.config.maxClients) {
-        this.stats.rejectedConnections++;
-        conn.write(MAX_CLIENTS_REPLY).catch(() => {}).finally(() => {
-          try {
-            conn.close();
-          } catch {
-            // already closed
-          }
-        });
-        continue;
-      }
-      this.stats.connections++;
-      try {
-        conn.setNoDelay(true);
-      } catch {
-        // the peer may already be gone
-      }
-      const client = new Connection(conn, this);
-      this.clients.set(client.id, client);
-      const done = client.run().finally(() => {
-        this.clients.delete(client.id);
-        this.running.delete(done);
-      });
-      this.running.add(done);
+  private admit(socket: Socket): void {
+    if (this.clients.size >= this.maxClients) {
+      this.stats.rejectedConnections++;
+      socket.on("error", () => {});
+      socket.end(MAX_CLIENTS_REPLY);
+      return;
     }
+    this.stats.connections++;
+    const client = new Connection(socket, this);
+    this.clients.set(client.id, client);
+    client.closed.then(() => this.clients.delete(client.id));
   }
 
   /** Stops accepting, closes every client and the janitor; resolves when all have ended. */
   async shutdown(): Promise<void> {
-    this.stopping.abort();
-    try {
-      this.listener?.close();
-    } catch {
-      // already closed
-    }
+    const listening = new Promise<void>((resolve) => {
+      if (this.listener?.listening) this.listener.close(() => resolve());
+      else resolve();
+    });
     this.janitor.stop();
-    for (const client of this.clients.values()) client.kill();
-    await Promise.allSettled([...this.running, this.acceptLoop]);
+    const closing = [...this.clients.values()].map((client) => {
+      client.kill();
+      return client.closed;
+    });
+    await Promise.all([listening, ...closing]);
   }
 }

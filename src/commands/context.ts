@@ -39,6 +39,8 @@ export interface ServerState {
   readonly cursors: CursorTable<string>;
   readonly commands: CommandTable;
   readonly clients: ReadonlyMap<number, ClientState>;
+  /** Clients admitted at most (--max-clients, lowered to fit the open-files limit). */
+  readonly maxClients: number;
   /** The port actually bound (differs from config.port when that was 0). */
   readonly port: number;
   readonly startedAt: number;

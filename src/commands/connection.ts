@@ -1,6 +1,6 @@
 // Connection commands: PING, ECHO, SELECT, QUIT, HELLO and CLIENT.
 import type { ClientState, Context } from "./context.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, subcommandsOf } from "./table.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
 import { REDIS_COMPAT_VERSION } from "../version.ts";
@@ -193,22 +193,11 @@ function onOff(cx: Context): void {
   cx.out.ok();
 }
 
-const clientSub = (
-  name: string,
-  arity: number,
-  syntax: string,
-  summary: string,
-  handler: (cx: Context) => void,
-): CommandSpec => ({
-  name,
-  arity,
+const clientSub = subcommandsOf({
   flags: ["noscript", "loading", "stale"],
   group: "connection",
   since: "2.4.0",
-  syntax,
-  summary,
   complexity: "O(1)",
-  handler,
 });
 
 const clientSubcommands: CommandSpec[] = [

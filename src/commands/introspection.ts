@@ -1,7 +1,7 @@
 // Commands that describe the command table itself: COMMAND (COUNT, INFO, DOCS, LIST), HELP and
 // the HELP subcommand of containers. Everything here is read from the table's entries.
 import type { Context } from "./context.ts";
-import type { Command, CommandSpec, Flag } from "./table.ts";
+import { type Command, type CommandSpec, type Flag, subcommandsOf } from "./table.ts";
 import { globMatch } from "../store/glob.ts";
 import { SYNTAX } from "./replies.ts";
 
@@ -153,22 +153,11 @@ function help(cx: Context): void {
   for (const line of lines) cx.out.simple(line);
 }
 
-const sub = (
-  name: string,
-  arity: number,
-  syntax: string,
-  summary: string,
-  handler: (cx: Context) => void,
-): CommandSpec => ({
-  name,
-  arity,
+const sub = subcommandsOf({
   flags: ["loading", "stale"],
   group: "server",
   since: "2.8.13",
-  syntax,
-  summary,
   complexity: "O(N) where N is the number of commands",
-  handler,
 });
 
 export const introspectionCommands: CommandSpec[] = [

@@ -36,6 +36,20 @@ export interface CommandSpec {
   subcommands?: CommandSpec[];
 }
 
+/** Builds the specs of a container's subcommands, which share flags, group, version and cost. */
+export function subcommandsOf(
+  common: Pick<CommandSpec, "flags" | "group" | "since" | "complexity">,
+): (name: string, arity: number, syntax: string, summary: string, handler: Handler) => CommandSpec {
+  return (name, arity, syntax, summary, handler) => ({
+    name,
+    arity,
+    syntax,
+    summary,
+    handler,
+    ...common,
+  });
+}
+
 /** A command as the table holds it: the spec plus its counters. */
 export class Command {
   /** "get", or "client|setname" for a subcommand. */

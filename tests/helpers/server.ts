@@ -2,13 +2,15 @@
 // port is read from its "listening on" line. KEYVAL_TEST_CMD (a JSON array) replaces the
 // command, so the same suite runs against `deno run main.ts`, the bundle or a compiled binary.
 
+import { RawClient } from "./raw.ts";
+
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
 /** The command that starts keyval. */
 export function serverCommand(): string[] {
   const custom = Deno.env.get("KEYVAL_TEST_CMD");
   if (custom) return JSON.parse(custom);
-  return [Deno.execPath(), "run", "--allow-net", "--allow-env", "--allow-read=/proc", MAIN];
+  return [Deno.execPath(), "run", "--allow-net", "--allow-env", MAIN];
 }
 
 /** A running server. */
@@ -93,4 +95,30 @@ export async function withServer(
   } finally {
     await server.stop();
   }
+}
+
+/** Runs `fn` with a raw client of a fresh server (started with `args`). */
+export async function withClient(
+  fn: (c: RawClient) => Promise<void>,
+  args: string[] = [],
+): Promise<void> {
+  await withServer(async ({ port }) => {
+    const c = await RawClient.connect(port);
+    try {
+      await fn(c);
+    } finally {
+      c.close();
+    }
+  }, args);
+}
+
+/** The server's STATS counters, as numbers. */
+export async function readStats(c: RawClient): Promise<Record<string, number>> {
+  const text = await c.call("STATS");
+  if (typeof text !== "string") throw new Error(`STATS replied ${text}`);
+  const entries = text.trim().split(/\r?\n/).map((line) => {
+    const [k, v] = line.split(":");
+    return [k, Number(v)] as const;
+  });
+  return Object.fromEntries(entries);
 }

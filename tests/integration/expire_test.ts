@@ -2,35 +2,12 @@
 // removing expiry times, keys that expire lazily and through the janitor, exact far-future
 // times, and the STATS counters (ttl, expire, dels, expired_removed) they move.
 import assert from "node:assert/strict";
-import { RawClient, ReplyError } from "../helpers/raw.ts";
-import { withServer } from "../helpers/server.ts";
+import { ReplyError } from "../helpers/raw.ts";
+import { readStats as stats, withClient } from "../helpers/server.ts";
 
 const err = (message: string) => new ReplyError(message);
 const NOT_INTEGER = err("ERR value is not an integer or out of range");
 const FUTURE_MS = 32503680000123; // 3000-01-01T00:00:00.123Z
-
-/** Runs `fn` with a client of a fresh server started with `args`. */
-async function withClient(fn: (c: RawClient) => Promise<void>, args: string[] = []) {
-  await withServer(async ({ port }) => {
-    const c = await RawClient.connect(port);
-    try {
-      await fn(c);
-    } finally {
-      c.close();
-    }
-  }, args);
-}
-
-/** STATS as numbers. */
-async function stats(c: RawClient): Promise<Record<string, number>> {
-  const text = await c.call("STATS");
-  assert.equal(typeof text, "string");
-  const entries = (text as string).trim().split(/\r?\n/).map((line) => {
-    const [k, v] = line.split(":");
-    return [k, Number(v)] as const;
-  });
-  return Object.fromEntries(entries);
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -2,36 +2,13 @@
 // KEYS globs, SCAN's full-iteration guarantee under concurrent changes, renaming and copying,
 // RANDOMKEY, and keyval's own rules (one database, server-side SCAN cursors, RESP2 only).
 import assert from "node:assert/strict";
-import { RawClient, type Reply, ReplyError } from "../helpers/raw.ts";
-import { withServer } from "../helpers/server.ts";
+import { type RawClient, type Reply, ReplyError } from "../helpers/raw.ts";
+import { readStats as stats, withClient } from "../helpers/server.ts";
 
 const err = (message: string) => new ReplyError(message);
 const SYNTAX = err("ERR syntax error");
 const INVALID_CURSOR = err("ERR invalid cursor");
 const OUT_OF_RANGE = err("ERR DB index is out of range");
-
-/** Runs `fn` with a client of a fresh server. */
-async function withClient(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  await withServer(async ({ port }) => {
-    const c = await RawClient.connect(port);
-    try {
-      await fn(c);
-    } finally {
-      c.close();
-    }
-  });
-}
-
-/** STATS as numbers. */
-async function stats(c: RawClient): Promise<Record<string, number>> {
-  const text = await c.call("STATS");
-  assert.equal(typeof text, "string");
-  const entries = (text as string).trim().split(/\r?\n/).map((line) => {
-    const [k, v] = line.split(":");
-    return [k, Number(v)] as const;
-  });
-  return Object.fromEntries(entries);
-}
 
 const sorted = (r: Reply) => {
   assert.ok(Array.isArray(r), `an array reply, not ${r}`);

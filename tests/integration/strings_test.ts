@@ -2,37 +2,14 @@
 // with Redis (conformance_test.ts compares those too) and keyval's own (EXP, inline multi-word
 // SET, exact decimal INCRBYFLOAT), plus the STATS counters these commands move.
 import assert from "node:assert/strict";
-import { RawClient, ReplyError } from "../helpers/raw.ts";
-import { withServer } from "../helpers/server.ts";
+import { ReplyError } from "../helpers/raw.ts";
+import { readStats as stats, withClient } from "../helpers/server.ts";
 
 const err = (message: string) => new ReplyError(message);
 const SYNTAX = err("ERR syntax error");
 const NOT_INTEGER = err("ERR value is not an integer or out of range");
 const NOT_FLOAT = err("ERR value is not a valid float");
 const BIN = "\r\n\0x\xff\x80\r\n";
-
-/** Runs `fn` with a client of a fresh server. */
-async function withClient(fn: (c: RawClient) => Promise<void>): Promise<void> {
-  await withServer(async ({ port }) => {
-    const c = await RawClient.connect(port);
-    try {
-      await fn(c);
-    } finally {
-      c.close();
-    }
-  });
-}
-
-/** STATS as numbers. */
-async function stats(c: RawClient): Promise<Record<string, number>> {
-  const text = await c.call("STATS");
-  assert.equal(typeof text, "string");
-  const entries = (text as string).trim().split(/\r?\n/).map((line) => {
-    const [k, v] = line.split(":");
-    return [k, Number(v)] as const;
-  });
-  return Object.fromEntries(entries);
-}
 
 Deno.test("SET and GET: plain, empty and binary values and keys round-trip", async () => {
   await withClient(async (c) => {

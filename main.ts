@@ -3,9 +3,15 @@ import { ConfigError, helpText, parseConfig } from "./src/config.ts";
 import { Server } from "./src/server.ts";
 import { KEYVAL_VERSION } from "./src/version.ts";
 
+/** An environment variable, or undefined when unset or when env access was not granted. */
+function env(name: string): string | undefined {
+  const granted = Deno.permissions.querySync({ name: "env", variable: name }).state === "granted";
+  return granted ? Deno.env.get(name) : undefined;
+}
+
 let config;
 try {
-  config = parseConfig(Deno.args, { KEYVAL_BIND: Deno.env.get("KEYVAL_BIND") });
+  config = parseConfig(Deno.args, { KEYVAL_BIND: env("KEYVAL_BIND") });
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(`keyval: ${err.message}\nRun 'keyval --help' for the options.`);

@@ -111,7 +111,9 @@ const SECTIONS: Record<string, Section> = {
   keyspace: (s) => {
     const ks = s.keyspace;
     if (ks.size === 0) return [];
-    return [["db0", `keys=${ks.size},expires=${ks.expires.size},avg_ttl=0`]];
+    const expires = ks.expires.size;
+    const avgTtl = expires === 0 ? 0 : Math.round(s.janitor.stats.avgTtlMs);
+    return [["db0", `keys=${ks.size},expires=${expires},avg_ttl=${avgTtl}`]];
   },
 };
 

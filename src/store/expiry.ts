@@ -21,11 +21,23 @@ export interface JanitorStats {
   timeLimited: number;
   /** Total time spent in cycles, in ms. */
   busyMs: number;
+  /**
+   * Estimated average TTL of keys that have one, in ms (INFO's avg_ttl): a running average of
+   * the TTLs the cycles sample, weighted as Redis does (each round moves it 1/50 of the way).
+   */
+  avgTtlMs: number;
 }
 
 /** Runs the active expire cycle over one keyspace. */
 export class Janitor {
-  readonly stats: JanitorStats = { cycles: 0, sampled: 0, expired: 0, timeLimited: 0, busyMs: 0 };
+  readonly stats: JanitorStats = {
+    cycles: 0,
+    sampled: 0,
+    expired: 0,
+    timeLimited: 0,
+    busyMs: 0,
+    avgTtlMs: 0,
+  };
   private cursor: Iterator<[string, number]> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly budgetMs: number;
@@ -55,6 +67,7 @@ export class Janitor {
     for (;;) {
       let sampled = 0;
       let expired = 0;
+      let ttlSum = 0;
       let passEnded = false;
       while (sampled < KEYS_PER_ROUND) {
         this.cursor ??= expires.entries();
@@ -69,10 +82,17 @@ export class Janitor {
         if (r.value[1] < now) {
           this.keyspace.removeExpired(r.value[0]);
           expired++;
+        } else {
+          ttlSum += r.value[1] - now;
         }
       }
       this.stats.sampled += sampled;
       this.stats.expired += expired;
+      if (sampled > expired) {
+        const roundAvg = ttlSum / (sampled - expired);
+        const prev = this.stats.avgTtlMs;
+        this.stats.avgTtlMs = prev === 0 ? roundAvg : (prev / 50) * 49 + roundAvg / 50;
+      }
       if ((passEnded && sampled === 0) || expired <= sampled * ACCEPTABLE_STALE) break;
       if (performance.now() >= deadline) {
         this.stats.timeLimited++;

@@ -58,3 +58,24 @@ Deno.test("the time budget bounds a cycle over a million stale keys", () => {
   assert.equal(j.stats.timeLimited, 1, "the cycle ended on its budget");
   assert.ok(ks.size > 0 && ks.size < 1_000_000, `some but not all reclaimed: ${ks.size} left`);
 });
+
+Deno.test("cycles estimate the average TTL of the keys that have one", () => {
+  const ks = new Keyspace();
+  const now = Date.now();
+  for (let i = 0; i < 100; i++) ks.setWithExpiry(`k${i}`, "v", now + 20_000);
+  const j = new Janitor(ks, 100);
+  assert.equal(j.stats.avgTtlMs, 0);
+  for (let c = 0; c < 10; c++) j.cycle(now, 1000);
+  assert.equal(j.stats.avgTtlMs, 20_000);
+  // The TTLs double: the estimate follows a fiftieth of the way each round, as Redis's does.
+  for (let i = 0; i < 100; i++) ks.expireAt(`k${i}`, now + 40_000);
+  j.cycle(now, 1000);
+  assert.equal(j.stats.avgTtlMs, 20_000 * 49 / 50 + 40_000 / 50);
+  let last = j.stats.avgTtlMs;
+  for (let c = 0; c < 50; c++) {
+    j.cycle(now, 1000);
+    assert.ok(j.stats.avgTtlMs >= last && j.stats.avgTtlMs < 40_000, `avg ${j.stats.avgTtlMs}`);
+    last = j.stats.avgTtlMs;
+  }
+  assert.ok(last > 30_000, `after 50 cycles the estimate is most of the way: ${last}`);
+});

@@ -17,8 +17,11 @@ export const PROTOCOL_ERROR = 2;
 
 const CR = 13;
 const LF = 10;
-const INITIAL_SIZE = 16 * 1024;
+/** Each client starts small (idle connections are common) and grows with what it sends. */
+const INITIAL_SIZE = 4 * 1024;
 const MIN_READ = 4 * 1024;
+/** An idle client's buffer shrinks back to INITIAL_SIZE once it grew past this. */
+const SHRINK_ABOVE = 64 * 1024;
 /** Redis caps multibulk counts at INT_MAX. */
 const MAX_MULTIBULK = 2147483647;
 
@@ -115,7 +118,7 @@ export class RequestDecoder {
       // Idle: rewind, and give back memory a large request made us take.
       this.start = this.end = this.pos = 0;
       this.scanned = 0;
-      if (cap > 4 * INITIAL_SIZE) this.mem.resize(INITIAL_SIZE, 0);
+      if (cap > SHRINK_ABOVE) this.mem.resize(INITIAL_SIZE, 0);
     } else if (cap - this.end < MIN_READ) {
       // Compact first; grow (doubling, so copies stay amortized O(1) a byte) only when the
       // request in progress really fills the buffer. Past the query buffer limit the client is

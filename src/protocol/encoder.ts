@@ -3,7 +3,10 @@
 import { Buffer } from "node:buffer";
 import { ByteBuffer } from "./latin1.ts";
 
-const INITIAL_SIZE = 16 * 1024;
+/** Each client starts small (idle connections are common) and grows with its replies. */
+const INITIAL_SIZE = 4 * 1024;
+/** After a batch, a buffer that grew past this shrinks back to INITIAL_SIZE. */
+const SHRINK_ABOVE = 64 * 1024;
 /** `detach()` copies batches up to this size and gives larger buffers away. */
 const GIVE_AWAY_BYTES = 64 * 1024;
 const OK = new TextEncoder().encode("+OK\r\n");
@@ -63,7 +66,7 @@ export class ReplyWriter {
   /** Empties the buffer, giving back memory a large reply made it take. */
   reset(): void {
     this.length = 0;
-    if (this.mem.bytes.length > 16 * INITIAL_SIZE) this.mem.resize(INITIAL_SIZE, 0);
+    if (this.mem.bytes.length > SHRINK_ABOVE) this.mem.resize(INITIAL_SIZE, 0);
   }
 
   private raw(bytes: Uint8Array): void {

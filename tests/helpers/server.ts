@@ -13,6 +13,14 @@ export function serverCommand(): string[] {
   return [Deno.execPath(), "run", "--allow-net", "--allow-env", MAIN];
 }
 
+/** How to start the server, beyond its flags and environment. */
+export interface StartOptions {
+  /** The command instead of `serverCommand()`. */
+  command?: string[];
+  /** Words run before the command, such as `sh -c 'ulimit -n 100 && exec "$@"' sh`. */
+  prefix?: string[];
+}
+
 /** A running server. */
 export interface TestServer {
   readonly host: string;
@@ -28,8 +36,9 @@ export interface TestServer {
 export async function startServer(
   args: string[] = [],
   env: Record<string, string> = {},
+  options: StartOptions = {},
 ): Promise<TestServer> {
-  const [cmd, ...rest] = serverCommand();
+  const [cmd, ...rest] = [...(options.prefix ?? []), ...(options.command ?? serverCommand())];
   const defaults = args.some((a) => a.startsWith("--port") || a.startsWith("--bind")) ||
       "KEYVAL_BIND" in env
     ? []

@@ -509,28 +509,20 @@ Deno.test("a low open-files limit lowers max clients, so accept never runs out o
   // keeps 32 descriptors spare and admits at most limit - 32 clients: the rest are refused
   // with an error instead of accept failing with EMFILE. Deno lets only a process with all
   // permissions read its limit, so this server runs with them.
-  const [cmd, ...args] = serverCommand().map((a) => a.startsWith("--allow-") ? "--allow-all" : a);
-  const process = new Deno.Command("sh", {
-    args: ["-c", 'ulimit -n 100 && exec "$@"', "sh", cmd, ...args, "--port", "0"],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  let output = "";
-  const decoder = new TextDecoder();
-  const collecting = Promise.all([process.stdout, process.stderr].map(async (stream) => {
-    for await (const chunk of stream) output += decoder.decode(chunk, { stream: true });
-  }));
+  const server = await startServer([], {}, {
+    prefix: ["sh", "-c", 'ulimit -n 100 && exec "$@"', "sh"],
+    command: serverCommand().map((a) => a.startsWith("--allow-") ? "--allow-all" : a),
+  });
+  const output = server.output;
   const clients: RawClient[] = [];
   try {
-    await eventually(() => /listening on \S+:\d+/.test(output), "the server to listen");
     await eventually(
-      () => /open-files limit of 100: at most \d+ clients/.test(output),
+      () => /open-files limit of 100: at most \d+ clients/.test(output()),
       "the warning that max clients was lowered",
     );
-    const max = Number(/at most (\d+) clients/.exec(output)![1]);
+    const max = Number(/at most (\d+) clients/.exec(output())![1]);
     assert.ok(max > 10 && max < 60, `max clients ${max}`);
-    const port = Number(/listening on \S+:(\d+)/.exec(output)![1]);
+    const port = server.port;
     for (let i = 0; i < max + 10; i++) clients.push(await connect(port));
     const replies = await Promise.all(
       clients.map((c) => within(c.call("PING").catch(() => "closed"), "PING")),
@@ -562,8 +554,6 @@ Deno.test("a low open-files limit lowers max clients, so accept never runs out o
     }, "a client served after the others left");
   } finally {
     for (const c of clients) c.close();
-    process.kill("SIGTERM");
-    assert.equal((await process.status).code, 0);
-    await collecting;
+    assert.equal(await server.stop(), 0);
   }
 });

@@ -64,6 +64,7 @@ export class Keyspace {
 
   /** Stores a value and drops any TTL the key had (as SET does). */
   set(key: string, value: Value): void {
+    // dropExpiry() inlined: SET is the hottest write, and the shard is already known here.
     const shard = shardOf(key);
     this.data.shards[shard].set(key, value);
     const expires = this.expires.shards[shard];

@@ -133,3 +133,26 @@ Deno.test("many small replies grow the buffer without losing a byte", () => {
   }
   assert.equal(bytesToLatin1(w.take()), expected);
 });
+
+Deno.test("detach hands over the replies and leaves the writer empty and small", () => {
+  const w = new ReplyWriter();
+  w.ok();
+  const small = w.detach();
+  assert.equal(bytesToLatin1(small), "+OK\r\n");
+  assert.equal(w.length, 0);
+  // A mid-size batch that made the buffer grow past 64 KiB is copied, and the buffer shrinks.
+  w.bulk("x".repeat(40 * 1024));
+  w.bulk("y".repeat(20 * 1024));
+  assert.ok(w.mem.bytes.length > 64 * 1024);
+  const mid = w.detach();
+  assert.equal(mid.length, 40 * 1024 + 20 * 1024 + 2 * "$40960\r\n\r\n".length);
+  assert.equal(w.mem.bytes.length, 4 * 1024);
+  // A large batch is given away: the writer moves to fresh memory, so later replies cannot
+  // overwrite bytes the socket still holds.
+  w.bulk("z".repeat(100 * 1024));
+  const big = w.detach();
+  const before = bytesToLatin1(big.subarray(0, 12));
+  w.bulk("q".repeat(1000));
+  assert.equal(bytesToLatin1(big.subarray(0, 12)), before);
+  assert.equal(before, "$102400\r\nzzz");
+});

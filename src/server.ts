@@ -9,6 +9,7 @@ import type { CommandTable } from "./commands/table.ts";
 import { Keyspace } from "./store/keyspace.ts";
 import { Janitor } from "./store/expiry.ts";
 import { CursorTable } from "./store/cursors.ts";
+import { Blocking } from "./blocking.ts";
 import { Stats } from "./stats.ts";
 
 const MAX_CLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients reached\r\n");
@@ -40,7 +41,8 @@ export class Server implements ServerState {
   readonly stats = new Stats();
   readonly keyspace = new Keyspace();
   readonly janitor: Janitor;
-  readonly cursors = new CursorTable<string>();
+  readonly cursors = new CursorTable();
+  readonly blocking = new Blocking();
   readonly commands: CommandTable = createCommandTable();
   readonly clients = new Map<number, Connection>();
   readonly startedAt = Date.now();

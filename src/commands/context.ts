@@ -9,6 +9,7 @@ import type { Keyspace } from "../store/keyspace.ts";
 import type { Janitor } from "../store/expiry.ts";
 import type { CursorTable } from "../store/cursors.ts";
 import type { CommandTable } from "./table.ts";
+import type { Blocking } from "../blocking.ts";
 
 /** One connected client, as commands see it. */
 export interface ClientState {
@@ -36,7 +37,9 @@ export interface ServerState {
   readonly stats: Stats;
   readonly keyspace: Keyspace;
   readonly janitor: Janitor;
-  readonly cursors: CursorTable<string>;
+  readonly cursors: CursorTable;
+  /** Clients blocked on keys, and the keys written for them since they were last served. */
+  readonly blocking: Blocking;
   readonly commands: CommandTable;
   readonly clients: ReadonlyMap<number, ClientState>;
   /** Clients admitted at most (--max-clients, lowered to fit the open-files limit). */

@@ -1,13 +1,16 @@
 // Generic key commands: existence, deletion, type, iteration (KEYS, SCAN), renaming, copying.
 import type { Context } from "./context.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, subcommandsOf } from "./table.ts";
+import { containerHelp } from "./introspection.ts";
 import { globMatch } from "../store/glob.ts";
+import type { Value } from "../store/keyspace.ts";
+import { parseScan, scanReply } from "./scan.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from "./replies.ts";
 
 /** Redis's TYPE name for a value. */
-export function typeName(value: unknown): string {
-  return typeof value === "string" ? "string" : "none";
+export function typeName(value: Value | undefined): string {
+  return value === undefined ? "none" : typeof value === "string" ? "string" : value.type;
 }
 
 function del(cx: Context): void {
@@ -43,67 +46,23 @@ function keys(cx: Context): void {
   cx.out.bulks(found);
 }
 
-/** Redis's largest cursor (an unsigned long). */
-const MAX_CURSOR = 18446744073709551615n;
-
-/**
- * Parses a SCAN cursor as Redis's strtoul does: optional sign and decimal digits, no spaces,
- * within an unsigned long; "" and "-0" are cursor 0 too. Undefined when it is invalid.
- */
-function parseCursor(s: string): number | undefined {
-  const m = /^([+-]?)(\d*)$/.exec(s);
-  if (m === null || (m[1] !== "" && m[2] === "")) return undefined;
-  const digits = m[2] === "" ? 0n : BigInt(m[2]);
-  if (digits > MAX_CURSOR) return undefined;
-  // A negative cursor wraps to a huge one in Redis; keyval hands out neither, so it is unknown.
-  return m[1] === "-" ? -Number(digits) : Number(digits);
-}
-
 function scan(cx: Context): void {
-  const cursor = parseCursor(cx.arg(1));
-  if (cursor === undefined) return cx.out.error("ERR invalid cursor");
-  let count = 10;
-  let pattern: string | undefined;
-  let type: string | undefined;
-  for (let i = 2; i < cx.argc; i++) {
-    if (i + 1 >= cx.argc) return cx.out.error(SYNTAX);
-    if (cx.argIs(i, "count")) {
-      const n = parseInt64(cx.arg(++i));
-      if (n === undefined) return cx.out.error(NOT_INTEGER);
-      if (n < 1) return cx.out.error(SYNTAX);
-      count = Number(n);
-    } else if (cx.argIs(i, "match")) {
-      pattern = cx.arg(++i);
-      if (pattern === "*") pattern = undefined;
-    } else if (cx.argIs(i, "type")) {
-      type = cx.arg(++i).toLowerCase();
-    } else {
-      return cx.out.error(SYNTAX);
-    }
-  }
+  const req = parseScan(cx, 1, "type");
+  if (req === undefined) return;
   const db = cx.db;
-  const cursors = cx.server.cursors;
-  const it = cursors.open(cursor, () => db.data.keys());
-  if (it === undefined) return cx.out.error("ERR invalid cursor");
-  const found: string[] = [];
-  let done = false;
-  for (let visited = 0; visited < count; visited++) {
-    const r = it.next();
-    if (r.done) {
-      done = true;
-      break;
-    }
-    const key = r.value;
-    if (pattern !== undefined && !globMatch(pattern, key)) continue;
+  const type = req.type;
+  scanReply(
+    cx,
+    req,
+    db,
+    () => db.data.keys(),
+    (key) => key,
+    (found) => cx.out.bulks(found),
     // As in Redis, checking a key's TYPE is a read that counts a keyspace hit or miss.
-    const value = type === undefined ? db.get(key) : db.lookupRead(key);
-    if (value === undefined) continue;
-    if (type !== undefined && typeName(value) !== type) continue;
-    found.push(key);
-  }
-  cx.out.array(2);
-  cx.out.bulk(done ? "0" : String(cursors.park(it)));
-  cx.out.bulks(found);
+    type === undefined
+      ? (key) => db.get(key) !== undefined
+      : (key) => typeName(db.lookupRead(key)) === type,
+  );
 }
 
 function flush(cx: Context): void {
@@ -151,14 +110,67 @@ function copy(cx: Context): void {
   const to = cx.arg(2);
   if (from === to) return cx.out.error("ERR source and destination objects are the same");
   const db = cx.db;
-  const value = db.lookupRead(from); // Redis reads the source (a hit or miss), writes the rest
-  if (value === undefined) return cx.out.int(0);
+  const found = db.lookupRead(from); // Redis reads the source (a hit or miss), writes the rest
+  if (found === undefined) return cx.out.int(0);
+  const value = typeof found === "string" ? found : found.clone();
   if (!replace && db.has(to)) return cx.out.int(0);
   const at = db.expiryTime(from);
   if (at === undefined) db.set(to, value);
   else db.setWithExpiry(to, value, at);
   cx.out.int(1);
 }
+
+/** Redis's encoding of a string: "int" for a canonical 64-bit integer, short "embstr", "raw". */
+function stringEncoding(v: string): string {
+  if (v.length <= 20 && /^(0|-?[1-9]\d*)$/.test(v)) {
+    const n = BigInt(v);
+    if (n >= -9223372036854775808n && n <= 9223372036854775807n) return "int";
+  }
+  return v.length <= 44 ? "embstr" : "raw";
+}
+
+/** The value at argument 2 for OBJECT, or null after replying nil for a missing key. */
+function objectValue(cx: Context): Value | null {
+  const v = cx.db.lookupRead(cx.arg(2));
+  if (v === undefined) {
+    cx.out.nil();
+    return null;
+  }
+  return v;
+}
+
+const objectSub = subcommandsOf({
+  flags: ["readonly"],
+  group: "generic",
+  since: "2.2.3",
+  complexity: "O(1)",
+});
+
+const objectSubcommands: CommandSpec[] = [
+  objectSub("encoding", 3, "key", "Returns the internal encoding of a Redis object.", (cx) => {
+    const v = objectValue(cx);
+    if (v !== null) cx.out.bulk(typeof v === "string" ? stringEncoding(v) : v.encoding());
+  }),
+  objectSub("refcount", 3, "key", "Returns the reference count of a value of a key.", (cx) => {
+    const v = objectValue(cx);
+    if (v === null) return;
+    // Redis shares the objects of the integers 0-9999 and reports them as referenced INT_MAX times.
+    const shared = typeof v === "string" && /^(0|[1-9]\d{0,3})$/.test(v);
+    cx.out.int(shared ? 2147483647 : 1);
+  }),
+  objectSub("freq", 3, "key", "Returns the logarithmic access frequency counter.", (cx) => {
+    if (objectValue(cx) === null) return;
+    // keyval has no eviction policy, hence no LFU counter: Redis's reply in that case.
+    cx.out.error(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note " +
+        "that when switching between policies at runtime LRU and LFU data will take some time " +
+        "to adjust.",
+    );
+  }),
+  objectSub("help", 2, "", "Returns helpful text about the different subcommands.", (cx) => {
+    containerHelp(cx, "object");
+  }),
+];
 
 function randomkey(cx: Context): void {
   cx.out.bulkOrNil(cx.db.randomKey());
@@ -329,5 +341,16 @@ export const keyCommands: CommandSpec[] = [
     summary: "Returns a random key name from the database.",
     complexity: "O(1)",
     handler: randomkey,
+  },
+  {
+    name: "object",
+    arity: -2,
+    flags: [],
+    group: "generic",
+    since: "2.2.3",
+    syntax: "<subcommand> [arg ...]",
+    summary: "A container for object introspection commands.",
+    complexity: "Depends on subcommand.",
+    subcommands: objectSubcommands,
   },
 ];

@@ -3,8 +3,8 @@ import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
 import { EX, EXAT, type ExpiryUnit, parseSetExpiry, PX, PXAT } from "./expire.ts";
 import { addDecimal, addInt64, formatDecimal, parseDecimal, parseInt64 } from "./numbers.ts";
-import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, TOO_BIG } from "./replies.ts";
-import type { ExpiryTime } from "../store/keyspace.ts";
+import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, TOO_BIG, WRONGTYPE } from "./replies.ts";
+import type { ExpiryTime, Value } from "../store/keyspace.ts";
 
 /** V8's longest string; a stored value can be no longer. */
 const MAX_V8_STRING = (1 << 29) - 24;
@@ -14,14 +14,29 @@ function maxLength(cx: Context): number {
   return Math.min(cx.server.config.maxValueBytes, MAX_V8_STRING);
 }
 
-/** The string at `key` for a read command (counting a hit or miss), or undefined. */
-function readString(cx: Context, key: string): string | undefined {
-  return cx.db.lookupRead(key);
+/**
+ * The string at `key` for a read command (counting a hit or miss), or undefined; null after
+ * replying WRONGTYPE because the key holds a collection.
+ */
+function readString(cx: Context, key: string): string | undefined | null {
+  return stringOrWrongType(cx, cx.db.lookupRead(key));
+}
+
+/** The string at `key` for a write command (no hit or miss counted), as `readString`. */
+function writeString(cx: Context, key: string): string | undefined | null {
+  return stringOrWrongType(cx, cx.db.get(key));
+}
+
+function stringOrWrongType(cx: Context, v: Value | undefined): string | undefined | null {
+  if (typeof v === "string" || v === undefined) return v;
+  cx.out.error(WRONGTYPE);
+  return null;
 }
 
 function get(cx: Context): void {
   cx.server.stats.gets++;
-  cx.out.bulkOrNil(readString(cx, cx.arg(1)));
+  const v = readString(cx, cx.arg(1));
+  if (v !== null) cx.out.bulkOrNil(v);
 }
 
 const SET_NX = 1;
@@ -107,9 +122,10 @@ function set(cx: Context): void {
     : (o.flags & (SET_NX | SET_XX))
     ? db.get(key)
     : undefined;
+  if (old === null) return;
   const found = old !== undefined;
   if (((o.flags & SET_NX) && found) || ((o.flags & SET_XX) && !found)) {
-    return (o.flags & SET_GET) ? cx.out.bulkOrNil(old) : cx.out.nil();
+    return (o.flags & SET_GET) ? cx.out.bulkOrNil(old as string | undefined) : cx.out.nil();
   }
   // A time already past (EXAT 1): Redis stores the value, which then expires unseen; keyval
   // skips the storing but counts the expiry, so STATS and INFO agree with Redis.
@@ -117,7 +133,7 @@ function set(cx: Context): void {
   else if (at !== undefined) db.setWithExpiry(key, value, at);
   else if (o.flags & SET_KEEPTTL) db.overwrite(key, value);
   else db.set(key, value);
-  if (o.flags & SET_GET) cx.out.bulkOrNil(old);
+  if (o.flags & SET_GET) cx.out.bulkOrNil(old as string | undefined);
   else cx.out.ok();
 }
 
@@ -143,6 +159,7 @@ function setnx(cx: Context): void {
 function getset(cx: Context): void {
   const key = cx.arg(1);
   const old = readString(cx, key);
+  if (old === null) return;
   cx.server.stats.gets++;
   cx.server.stats.sets++;
   cx.db.set(key, cx.arg(2));
@@ -152,6 +169,7 @@ function getset(cx: Context): void {
 function getdel(cx: Context): void {
   const key = cx.arg(1);
   const v = readString(cx, key);
+  if (v === null) return;
   cx.server.stats.gets++;
   if (v !== undefined) {
     cx.db.delete(key);
@@ -165,6 +183,7 @@ function getex(cx: Context): void {
   if (o === undefined) return;
   const key = cx.arg(1);
   const v = readString(cx, key);
+  if (v === null) return;
   cx.server.stats.gets++;
   if (v === undefined) return cx.out.nil();
   // As Redis, the expiry is validated only once the key was found.
@@ -181,7 +200,10 @@ function getex(cx: Context): void {
 function mget(cx: Context): void {
   cx.out.array(cx.argc - 1);
   cx.server.stats.gets += cx.argc - 1;
-  for (let i = 1; i < cx.argc; i++) cx.out.bulkOrNil(readString(cx, cx.arg(i)));
+  for (let i = 1; i < cx.argc; i++) {
+    const v = cx.db.lookupRead(cx.arg(i));
+    cx.out.bulkOrNil(typeof v === "string" ? v : undefined); // a collection reads as nil
+  }
 }
 
 function msetCommand(nx: boolean): (cx: Context) => void {
@@ -204,7 +226,8 @@ function msetCommand(nx: boolean): (cx: Context) => void {
 
 function append(cx: Context): void {
   const key = cx.arg(1);
-  const old = cx.db.get(key);
+  const old = writeString(cx, key);
+  if (old === null) return;
   const add = cx.arg(2);
   if (old === undefined) {
     cx.db.set(key, add);
@@ -217,7 +240,8 @@ function append(cx: Context): void {
 }
 
 function strlen(cx: Context): void {
-  cx.out.int(readString(cx, cx.arg(1))?.length ?? 0);
+  const v = readString(cx, cx.arg(1));
+  if (v !== null) cx.out.int(v?.length ?? 0);
 }
 
 /** Parses argument i as a 64-bit integer, replying with Redis's error when it is not one. */
@@ -235,7 +259,9 @@ function getrange(cx: Context): void {
   if (start === undefined) return;
   let end = intArg(cx, 3);
   if (end === undefined) return;
-  const v = readString(cx, cx.arg(1)) ?? "";
+  const found = readString(cx, cx.arg(1));
+  if (found === null) return;
+  const v = found ?? "";
   const len = v.length;
   if (start < 0 && end < 0 && start > end) return cx.out.bulk("");
   if (start < 0) start = Math.max(len + start, 0);
@@ -250,7 +276,8 @@ function setrange(cx: Context): void {
   if (offset === undefined) return;
   if (offset < 0) return cx.out.error("ERR offset is out of range");
   const key = cx.arg(1);
-  const old = cx.db.get(key);
+  const old = writeString(cx, key);
+  if (old === null) return;
   const patch = cx.arg(3);
   if (patch.length === 0) return cx.out.int(old?.length ?? 0);
   if (offset + patch.length > maxLength(cx)) return cx.out.error(TOO_BIG);
@@ -278,7 +305,8 @@ function incrCommand(sign: 1 | -1, byArg: boolean): (cx: Context) => void {
     }
     if (sign === -1) by = -by;
     const key = cx.arg(1);
-    const old = cx.db.get(key);
+    const old = writeString(cx, key);
+    if (old === null) return;
     const current = old === undefined ? 0 : parseInt64(old);
     if (current === undefined) return cx.out.error(NOT_INTEGER);
     const result = addInt64(current, by);
@@ -293,7 +321,8 @@ function incrbyfloat(cx: Context): void {
   const by = parseDecimal(cx.arg(2));
   if (by === undefined) return cx.out.error(NOT_FLOAT);
   const key = cx.arg(1);
-  const old = cx.db.get(key);
+  const old = writeString(cx, key);
+  if (old === null) return;
   const current = old === undefined ? { mant: 0n, exp: 0 } : parseDecimal(old);
   if (current === undefined) return cx.out.error(NOT_FLOAT);
   const sum = typeof current === "string" || typeof by === "string"

@@ -4,8 +4,20 @@
 // anyone looks at it.
 import { ShardedMap, shardOf } from "./sharded.ts";
 
-/** A stored value. Strings are byte strings (one char per byte). */
-export type Value = string;
+/** What every collection type (list, hash, set, sorted set) offers the generic commands. */
+export interface Collection {
+  /** Redis's TYPE name. */
+  readonly type: "list" | "hash" | "set" | "zset";
+  /** Number of elements. A command that empties a collection deletes its key, as Redis does. */
+  readonly size: number;
+  /** Redis's OBJECT ENCODING name for a value of this kind and size. */
+  encoding(): string;
+  /** A deep copy, for COPY. */
+  clone(): Collection;
+}
+
+/** A stored value: a byte string (one char per byte) or a collection. */
+export type Value = string | Collection;
 
 /**
  * An absolute expiry time in Unix ms, as exact as Redis's 64-bit one: a number while it is a

@@ -1,0 +1,119 @@
+// The cursor protocol shared by SCAN, HSCAN, SSCAN and ZSCAN: argument parsing with Redis's
+// errors, and the loop that walks a parked iterator COUNT elements at a time (see
+// store/cursors.ts for why cursors are server-side iterators).
+import type { Context } from "./context.ts";
+import { parseInt64 } from "./numbers.ts";
+import { globMatch } from "../store/glob.ts";
+import { NOT_INTEGER, SYNTAX } from "./replies.ts";
+
+/** Redis's largest cursor (an unsigned long). */
+const MAX_CURSOR = 18446744073709551615n;
+
+/**
+ * Parses a SCAN cursor as Redis's strtoul does: optional sign and decimal digits, no spaces,
+ * within an unsigned long; "" and "-0" are cursor 0 too. Undefined when it is invalid.
+ */
+function parseCursor(s: string): number | undefined {
+  const m = /^([+-]?)(\d*)$/.exec(s);
+  if (m === null || (m[1] !== "" && m[2] === "")) return undefined;
+  const digits = m[2] === "" ? 0n : BigInt(m[2]);
+  if (digits > MAX_CURSOR) return undefined;
+  // A negative cursor wraps to a huge one in Redis; keyval hands out neither, so it is unknown.
+  return m[1] === "-" ? -Number(digits) : Number(digits);
+}
+
+/** A parsed SCAN-family request. */
+export interface ScanRequest {
+  cursor: number;
+  count: number;
+  /** MATCH pattern; undefined for none or "*". */
+  pattern: string | undefined;
+  /** SCAN's TYPE filter, lower-cased. */
+  type: string | undefined;
+  /** HSCAN's NOVALUES. */
+  noValues: boolean;
+}
+
+/**
+ * Parses `cursor [MATCH p] [COUNT n]` (plus TYPE or NOVALUES where `extra` names it) from
+ * argument `at`, replying with Redis's error and returning undefined when it is invalid.
+ */
+export function parseScan(
+  cx: Context,
+  at: number,
+  extra?: "type" | "novalues",
+): ScanRequest | undefined {
+  const cursor = parseCursor(cx.arg(at));
+  if (cursor === undefined) {
+    cx.out.error("ERR invalid cursor");
+    return undefined;
+  }
+  const r: ScanRequest = {
+    cursor,
+    count: 10,
+    pattern: undefined,
+    type: undefined,
+    noValues: false,
+  };
+  for (let i = at + 1; i < cx.argc; i++) {
+    if (extra === "novalues" && cx.argIs(i, "novalues")) {
+      r.noValues = true;
+      continue;
+    }
+    if (i + 1 >= cx.argc) return fail(cx, SYNTAX);
+    if (cx.argIs(i, "count")) {
+      const n = parseInt64(cx.arg(++i));
+      if (n === undefined) return fail(cx, NOT_INTEGER);
+      if (n < 1) return fail(cx, SYNTAX);
+      r.count = Number(n);
+    } else if (cx.argIs(i, "match")) {
+      const p = cx.arg(++i);
+      r.pattern = p === "*" ? undefined : p;
+    } else if (extra === "type" && cx.argIs(i, "type")) {
+      r.type = cx.arg(++i).toLowerCase();
+    } else {
+      return fail(cx, SYNTAX);
+    }
+  }
+  return r;
+}
+
+function fail(cx: Context, error: string): undefined {
+  cx.out.error(error);
+  return undefined;
+}
+
+/**
+ * Walks up to `req.count` elements of `owner` from the request's cursor, keeping those whose
+ * name (`nameOf`) matches the pattern and that `keep` accepts, and replies `[next cursor, ...]`
+ * where `reply` writes the kept elements as one array (a field and its value, a member...).
+ */
+export function scanReply<T>(
+  cx: Context,
+  req: ScanRequest,
+  owner: object,
+  start: () => Iterator<T>,
+  nameOf: (element: T) => string,
+  reply: (found: T[]) => void,
+  keep?: (element: T) => boolean,
+): void {
+  const cursors = cx.server.cursors;
+  const it = cursors.open(req.cursor, owner, start);
+  if (it === undefined) return cx.out.error("ERR invalid cursor");
+  const found: T[] = [];
+  let done = false;
+  for (let visited = 0; visited < req.count; visited++) {
+    const r = it.next();
+    if (r.done) {
+      done = true;
+      break;
+    }
+    const element = r.value;
+    if (req.pattern !== undefined && !globMatch(req.pattern, nameOf(element))) continue;
+    if (keep !== undefined && !keep(element)) continue;
+    found.push(element);
+  }
+  cx.out.array(2);
+  cx.out.bulk(done ? "0" : String(cursors.park(owner, it)));
+  reply(found);
+}

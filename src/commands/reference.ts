@@ -4,6 +4,10 @@ import type { CommandTable } from "./table.ts";
 const GROUP_TITLES: Record<string, string> = {
   connection: "Connection",
   string: "Strings",
+  list: "Lists",
+  hash: "Hashes",
+  set: "Sets",
+  sorted_set: "Sorted sets",
   generic: "Keys and expiry",
   server: "Server and introspection",
 };
@@ -22,6 +26,7 @@ export function commandReference(table: CommandTable): string {
       ? `${cmd.parent.spec.name.toUpperCase()} ${spec.name.toUpperCase()}`
       : spec.name.toUpperCase();
     const group = cmd.parent?.spec.group ?? spec.group;
+    if (!(group in GROUP_TITLES)) throw new Error(`no README title for command group '${group}'`);
     const usage = `\`${cell(`${name} ${spec.syntax}`.trimEnd())}\``;
     const rows = groups.get(group) ?? [];
     rows.push(`| ${usage} | ${cell(spec.summary)} | ${cell(spec.complexity)} |`);

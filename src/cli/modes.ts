@@ -1,0 +1,158 @@
+// keyval-cli's two non-conversational modes: --pipe (bulk loading raw RESP from stdin) and
+// --stat (a rolling one-line-per-interval view built from INFO), as redis-cli has them.
+import { fromText, toBytes } from "../protocol/latin1.ts";
+import type { Connection, Reply } from "./resp.ts";
+
+/** Writes a byte string to stdout. */
+export async function print(s: string): Promise<void> {
+  await writeAll(Deno.stdout, toBytes(s));
+}
+
+/** Writes text to stderr. */
+export async function printError(s: string): Promise<void> {
+  await writeAll(Deno.stderr, new TextEncoder().encode(s));
+}
+
+async function writeAll(w: { write(b: Uint8Array): Promise<number> }, b: Uint8Array) {
+  let done = 0;
+  while (done < b.length) done += await w.write(b.subarray(done));
+}
+
+/**
+ * --pipe: sends stdin as it is while counting replies, then an ECHO of a random marker; the
+ * marker's echo is the last reply. Error replies go to stderr. Returns the exit code.
+ */
+export async function pipeMode(conn: Connection, timeoutSeconds: number): Promise<number> {
+  const marker = Array.from(crypto.getRandomValues(new Uint8Array(10)))
+    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  let sent = false;
+  let errors = 0;
+  let replies = 0;
+  let lastReplyAt = Date.now();
+
+  const writing = (async () => {
+    for await (const chunk of Deno.stdin.readable) await conn.write(chunk);
+    await conn.send(["ECHO", marker]);
+    sent = true;
+    await print("All data transferred. Waiting for the last reply...\n");
+  })();
+  // A write that fails (the server went away) ends the wait on replies too.
+  const writeFailed = writing.then(() => new Promise<never>(() => {}), (err: Error) => err);
+
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    if (timeoutSeconds <= 0) return;
+    timer = setInterval(() => {
+      if (sent && Date.now() - lastReplyAt > timeoutSeconds * 1000) resolve("timeout");
+    }, 100);
+  });
+
+  try {
+    while (true) {
+      const next = await Promise.race([conn.read(), writeFailed, timedOut]);
+      if (next === "timeout") {
+        await printError(`No replies for ${timeoutSeconds} seconds: exiting.\n`);
+        return 1;
+      }
+      if (next instanceof Error) {
+        await printError(`Error writing to the server: ${next.message}\n`);
+        return 1;
+      }
+      if (next === null) {
+        await printError("Error reading from the server: Connection reset by peer\n");
+        return 1;
+      }
+      lastReplyAt = Date.now();
+      if (next.type === "error") {
+        await printError(next.text + "\n");
+        errors++;
+      } else if (sent && next.type === "bulk" && next.text === marker) {
+        await print("Last reply received from server.\n");
+        break;
+      }
+      replies++;
+    }
+  } finally {
+    clearInterval(timer);
+  }
+  await print(`errors: ${errors}, replies: ${replies}\n`);
+  return errors ? 1 : 0;
+}
+
+/** A field of an INFO text found as redis-cli finds it (first occurrence); NaN when absent. */
+export function infoField(info: string, field: string): number {
+  const at = info.indexOf(field);
+  if (at < 0) return NaN;
+  const rest = info.slice(at + field.length + 1);
+  const m = rest.match(/^\s*[+-]?\d+/);
+  return m ? Number(m[0]) : 0;
+}
+
+/** Bytes in redis-cli's human form: 1023B, 1.50K, 2.00M ... */
+export function bytesToHuman(n: number): string {
+  const sign = n < 0 ? "-" : "";
+  n = Math.abs(n);
+  const units = ["K", "M", "G", "T", "P"];
+  if (n < 1024) return `${sign}${n}B`;
+  let i = 0;
+  let d = n / 1024;
+  while (d >= 1024 && i < units.length - 1) {
+    d /= 1024;
+    i++;
+  }
+  return `${sign}${d.toFixed(2)}${units[i]}`;
+}
+
+const STAT_HEADER =
+  "------- data ------ --------------------- load -------------------- - child -\n" +
+  "keys       mem      clients blocked requests            connections          \n";
+
+/** One --stat line from an INFO text; `previous` is the last request count (0 at first). */
+export function statLine(info: string, previous: number): { line: string; requests: number } {
+  let keys = 0;
+  for (let db = 0; db < 20; db++) {
+    const k = infoField(info, `db${db}:keys`);
+    if (!Number.isNaN(k)) keys += k;
+  }
+  const num = (field: string) => {
+    const v = infoField(info, field);
+    return Number.isNaN(v) ? 0 : v;
+  };
+  const requests = num("total_commands_processed");
+  let line = String(keys).padEnd(11);
+  line += bytesToHuman(num("used_memory")).padEnd(8);
+  line += " " + String(num("connected_clients")).padEnd(8);
+  line += String(num("blocked_clients")).padEnd(8);
+  line += `${requests} (+${previous === 0 ? 0 : requests - previous})`.padEnd(19);
+  line += " " + String(num("total_connections_received")).padEnd(12);
+  const children = num("bgsave_in_progress") | (num("aof_rewrite_in_progress") << 1) |
+    (num("loading") << 2);
+  line += ["", "SAVE", "AOF", "SAVE+AOF", "LOAD"][children] ?? "";
+  return { line: line + "\n", requests };
+}
+
+/** --stat: a line per interval (a header every 20), until interrupted or the server goes away. */
+export async function statMode(conn: Connection, intervalSeconds: number): Promise<number> {
+  let requests = 0;
+  for (let i = 0;; i++) {
+    let reply: Reply | null;
+    try {
+      reply = await conn.call("INFO");
+    } catch {
+      reply = null;
+    }
+    if (reply === null) {
+      await printError("\nI/O error\n");
+      return 1;
+    }
+    if (reply.type === "error") {
+      await printError(`ERROR: ${reply.text}\n`);
+      return 1;
+    }
+    const info = reply.type === "bulk" ? reply.text : "";
+    const row = statLine(info, requests);
+    requests = row.requests;
+    await print((i % 20 === 0 ? STAT_HEADER : "") + fromText(row.line));
+    await new Promise((r) => setTimeout(r, intervalSeconds * 1000));
+  }
+}

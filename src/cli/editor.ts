@@ -163,11 +163,11 @@ export class LineEditor {
             this.pos = from;
             break;
           }
-          case 20: // ctrl-t: swap the two characters before the cursor
-            if (this.pos > 0 && this.chars.length > 1) {
-              const at = this.pos === this.chars.length ? this.pos - 1 : this.pos;
+          case 20: // ctrl-t: swap the characters before and under the cursor, as linenoise
+            if (this.pos > 0 && this.pos < this.chars.length) {
+              const at = this.pos;
               [this.chars[at - 1], this.chars[at]] = [this.chars[at], this.chars[at - 1]];
-              if (this.pos < this.chars.length) this.pos++;
+              if (this.pos !== this.chars.length - 1) this.pos++;
             }
             break;
           case 12: // ctrl-l

@@ -49,11 +49,16 @@ main { padding: 18px 24px 28px; max-width: 1500px; margin: 0 auto; }
 }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 8px; padding: 12px 14px; }
 .card h2 {
-  margin: 0 0 6px; font-size: 13px; font-weight: 600; display: flex; gap: 12px; flex-wrap: wrap;
-  align-items: baseline;
+  margin: 0 0 6px; font-size: 13px; font-weight: 600; display: flex; gap: 12px;
+  align-items: baseline; white-space: nowrap;
 }
-.legend { display: flex; gap: 12px; flex-wrap: wrap; font-weight: 400; color: var(--muted); font-size: 12px; }
-.legend span { display: inline-flex; align-items: center; gap: 5px; }
+/* One line whatever the names, so every chart card keeps the same height: entries that do not
+   fit wrap onto a second line, which is cut off whole. */
+.legend {
+  display: flex; flex-wrap: wrap; column-gap: 12px; font-weight: 400; color: var(--muted);
+  font-size: 12px; height: 1.4em; overflow: hidden; min-width: 0; white-space: nowrap;
+}
+.legend span { display: inline-flex; align-items: center; gap: 5px; flex: none; }
 .legend i { width: 10px; height: 3px; border-radius: 2px; display: inline-block; }
 canvas { width: 100%; height: 180px; display: block; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }

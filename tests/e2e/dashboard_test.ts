@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import type { Page } from "playwright-core";
 import { startServer } from "../helpers/server.ts";
-import { encodeCommand, RawClient } from "../helpers/raw.ts";
+import { concat, encodeCommand, RawClient } from "../helpers/raw.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const SCREENSHOT = new URL("../../docs/dashboard.png", import.meta.url).pathname;
@@ -48,11 +48,14 @@ async function metricsAddress(output: () => string): Promise<string> {
 }
 
 /**
- * Pipelines batches of SETs (always new keys, so the key count grows) and GETs (half hits, half
- * misses) until `stop` is set. `pace` returns the batch size for the moment, to shape the load.
+ * Pipelines batches of a mixed load until `stop` is set: SETs of new keys (so the key count
+ * grows; every fourth with a TTL), GETs (half hits, half misses), INCRs and EXISTS. Keys carry
+ * `prefix`, so several workloads never collide. `pace` returns the batch size for the moment, to
+ * shape the load. Returns how many keys it set.
  */
 async function workload(
   port: number,
+  prefix: string,
   stop: { done: boolean },
   pace: () => number = () => 200,
 ): Promise<number> {
@@ -63,18 +66,15 @@ async function workload(
       const n = pace();
       const parts: Uint8Array[] = [];
       for (let i = 0; i < n; i++) {
-        const key = `key:${next + i}`;
-        parts.push(encodeCommand(["SET", key, `value-${next + i}`]));
-        parts.push(encodeCommand(["GET", i % 2 === 0 ? key : `missing:${i}`]));
+        const key = `${prefix}:key:${next + i}`;
+        const ttl = i % 4 === 0 ? ["EX", "3600"] : [];
+        parts.push(encodeCommand(["SET", key, `value-${next + i}`, ...ttl]));
+        parts.push(encodeCommand(["GET", i % 2 === 0 ? key : `${prefix}:missing:${i}`]));
+        if (i % 3 === 0) parts.push(encodeCommand(["INCR", `${prefix}:counter:${i % 16}`]));
+        if (i % 5 === 0) parts.push(encodeCommand(["EXISTS", key]));
       }
-      const batch = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-      let o = 0;
-      for (const p of parts) {
-        batch.set(p, o);
-        o += p.length;
-      }
-      await c.send(batch);
-      const replies = await c.replies(2 * n);
+      await c.send(concat(parts));
+      const replies = await c.replies(parts.length);
       assert.equal(replies[0], "OK");
       next += n;
     }
@@ -101,7 +101,7 @@ Deno.test("dashboard: the page shows a running workload in Chromium", async () =
   const server = await startServer(["--metrics-bind", "127.0.0.1:0"]);
   const profile = await Deno.makeTempDir({ prefix: "keyval-chromium-" });
   const stop = { done: false };
-  let load: Promise<number> | undefined;
+  let load: Promise<number[]> | undefined;
   let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
   try {
     const origin = await metricsAddress(server.output);
@@ -117,7 +117,7 @@ Deno.test("dashboard: the page shows a running workload in Chromium", async () =
         "--disable-component-update",
         "--disable-sync",
       ],
-      viewport: { width: 1400, height: 1000 },
+      viewport: { width: 1400, height: 800 },
     });
     const page = browser.pages()[0] ?? await browser.newPage();
     const errors: string[] = [];
@@ -140,10 +140,16 @@ Deno.test("dashboard: the page shows a running workload in Chromium", async () =
     assert.equal(keysBefore, 0);
 
     const started = Date.now();
-    const pace = UPDATE
-      ? () => Math.round(60 + 50 * Math.sin((Date.now() - started) / 4000))
-      : undefined;
-    load = workload(server.port, stop, pace);
+    if (UPDATE) {
+      // Three clients whose load swells and ebbs out of step, for charts worth looking at.
+      const wave = (phase: number) => () =>
+        Math.round(60 + 50 * Math.sin((Date.now() - started) / 5000 + phase));
+      load = Promise.all(
+        [0, 2, 4].map((phase, i) => workload(server.port, `w${i}`, stop, wave(phase))),
+      );
+    } else {
+      load = Promise.all([workload(server.port, "w0", stop)]);
+    }
     await page.waitForFunction(
       () => {
         const v = (id: string) => Number(document.getElementById(id)?.dataset.value || NaN);
@@ -184,14 +190,14 @@ Deno.test("dashboard: the page shows a running workload in Chromium", async () =
     }
 
     stop.done = true;
-    assert.ok(await load > 0);
+    for (const keys of await load) assert.ok(keys > 0);
     assert.deepEqual(errors, []);
     const foreign = requests.filter((url) => !url.startsWith(`${origin}/`));
     assert.deepEqual(foreign, [], "the page loads nothing from elsewhere");
     assert.ok(requests.some((url) => url.endsWith("/stats.json")));
   } finally {
     stop.done = true;
-    await load?.catch(() => 0);
+    await load?.catch(() => []);
     await browser?.close();
     await server.stop();
     await Deno.remove(profile, { recursive: true }).catch(() => {});

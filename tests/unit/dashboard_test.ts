@@ -43,7 +43,7 @@ Deno.test("dashboardSnapshot: counters, per-command latency and gauges of the se
   assert.equal(empty.p50, null);
   assert.equal(empty.latency.le.length, FINITE_BUCKETS + 1);
   assert.equal(empty.latency.le.at(-1), null);
-  assert.ok(empty.rss > 0 && empty.heapUsed > 0);
+  assert.ok(empty.rss > 0 && empty.heapUsed > 0 && empty.datasetBytes > 0);
 
   const set = server.commands.byName.get("set")!;
   set.calls = 3;

@@ -1,0 +1,309 @@
+// A deque of byte strings packed into one byte array, the store behind lists. Redis keeps a
+// list's elements in listpacks of a few KB (about 18 bytes for a 16-byte member); an array of
+// JavaScript strings would cost 40 or more (an 8-byte slot plus a 32-byte string object), so
+// the elements' bytes sit back to back in `data` and a second array holds their boundaries:
+// 16 + 4 bytes for a 16-byte member, plus the free room kept at both ends.
+//
+// The used bytes form one run in the middle of `data`, with free room before it (for pushes at
+// the front) and after it (for pushes at the back); `bounds` is laid out the same way. A push
+// that finds no room on its side moves the run (recentring, or growing by a fraction of the
+// size), so pushes and pops at both ends are amortised O(1), and element i is found in O(1):
+// it is data[bounds[lo + i], bounds[lo + i + 1]). Edits in the middle (LSET, LINSERT, LREM)
+// move the shorter side, O(n) as in Redis.
+import { ByteBuffer } from "../protocol/latin1.ts";
+
+/** Capacities start this small: most lists are short, and each is one object of this kind. */
+const MIN_BYTES = 64;
+const MIN_SLOTS = 8;
+/** Typed array offsets are 32-bit here, so one list's bytes stay below 4 GiB. */
+const MAX_BYTES = 0xffff_ffff;
+
+/** A new capacity for `need` units: doubling while small, a quarter more once large. */
+function grown(need: number, min: number): number {
+  const extra = need < 1 << 20 ? need : need >> 2;
+  return Math.max(min, need + extra);
+}
+
+/**
+ * True when `need` units call for a new array of `cap` rather than moving the run within it:
+ * once half full while small, nearly full once large (so a large list keeps at most about a
+ * quarter of slack), or once the elements take an eighth of it (giving memory back after pops).
+ */
+function reallocate(need: number, cap: number, min: number): boolean {
+  const full = cap < 1 << 20 ? cap >> 1 : cap - (cap >> 4);
+  return need > full || (cap > 4 * min && need < cap >> 3);
+}
+
+/** A double-ended queue of byte strings (one char per byte). */
+export class Deque {
+  private data = new ByteBuffer(MIN_BYTES);
+  private bounds = new Uint32Array(MIN_SLOTS);
+  /** Index in `bounds` of the first element's start; `hi` is that of the last one's end. */
+  private lo = MIN_SLOTS >> 1;
+  private hi = MIN_SLOTS >> 1;
+
+  constructor() {
+    this.bounds[this.lo] = MIN_BYTES >> 1;
+  }
+
+  /** Number of elements. */
+  get length(): number {
+    return this.hi - this.lo;
+  }
+
+  /** Bytes the elements take (without the free room). */
+  get bytes(): number {
+    return this.bounds[this.hi] - this.bounds[this.lo];
+  }
+
+  /** Appends byte string `s` at the back. */
+  pushBack(s: string): void {
+    const n = s.length;
+    this.reserve(false, n);
+    const end = this.bounds[this.hi];
+    this.data.writeLatin1(s, end);
+    this.bounds[++this.hi] = end + n;
+  }
+
+  /** Prepends byte string `s` at the front. */
+  pushFront(s: string): void {
+    const n = s.length;
+    this.reserve(true, n);
+    const start = this.bounds[this.lo] - n;
+    this.data.writeLatin1(s, start);
+    this.bounds[--this.lo] = start;
+  }
+
+  /** Appends bytes [s, e) of `src` at the back, without making a string of them. */
+  pushBackBytes(src: Uint8Array, s: number, e: number): void {
+    const n = e - s;
+    this.reserve(false, n);
+    const end = this.bounds[this.hi];
+    this.data.bytes.set(src.subarray(s, e), end);
+    this.bounds[++this.hi] = end + n;
+  }
+
+  /** Prepends bytes [s, e) of `src` at the front, without making a string of them. */
+  pushFrontBytes(src: Uint8Array, s: number, e: number): void {
+    const n = e - s;
+    this.reserve(true, n);
+    const start = this.bounds[this.lo] - n;
+    this.data.bytes.set(src.subarray(s, e), start);
+    this.bounds[--this.lo] = start;
+  }
+
+  /** Removes and returns the first element, or undefined when empty. */
+  popFront(): string | undefined {
+    if (this.hi === this.lo) return undefined;
+    const b = this.bounds;
+    const s = this.data.latin1(b[this.lo], b[this.lo + 1]);
+    this.lo++;
+    this.afterRemove();
+    return s;
+  }
+
+  /** Removes and returns the last element, or undefined when empty. */
+  popBack(): string | undefined {
+    if (this.hi === this.lo) return undefined;
+    const b = this.bounds;
+    const s = this.data.latin1(b[this.hi - 1], b[this.hi]);
+    this.hi--;
+    this.afterRemove();
+    return s;
+  }
+
+  /** Element i (0 ≤ i < length). */
+  at(i: number): string {
+    const k = this.lo + i;
+    return this.data.latin1(this.bounds[k], this.bounds[k + 1]);
+  }
+
+  /** Length in bytes of element i. */
+  sizeAt(i: number): number {
+    const k = this.lo + i;
+    return this.bounds[k + 1] - this.bounds[k];
+  }
+
+  /** True when element i equals byte string `s`, compared in place. */
+  equals(i: number, s: string): boolean {
+    const k = this.lo + i;
+    const start = this.bounds[k];
+    const n = s.length;
+    if (this.bounds[k + 1] - start !== n) return false;
+    const d = this.data.bytes;
+    for (let j = 0; j < n; j++) if (d[start + j] !== s.charCodeAt(j)) return false;
+    return true;
+  }
+
+  /** Replaces element i with `s`. */
+  set(i: number, s: string): void {
+    const delta = s.length - this.sizeAt(i);
+    if (delta !== 0) this.resizeAt(i, delta);
+    this.data.writeLatin1(s, this.bounds[this.lo + i]);
+  }
+
+  /** Inserts `s` so that it becomes element i (0 ≤ i ≤ length). */
+  insert(i: number, s: string): void {
+    if (i === 0) return this.pushFront(s);
+    if (i === this.length) return this.pushBack(s);
+    // Insert an empty element next to i's neighbour on the shorter side, then give it room.
+    const front = i < this.length - i;
+    this.reserve(front, 0);
+    const b = this.bounds;
+    if (front) {
+      b.copyWithin(this.lo - 1, this.lo, this.lo + i + 1);
+      this.lo--;
+    } else {
+      b.copyWithin(this.lo + i + 1, this.lo + i, this.hi + 1);
+      this.hi++;
+    }
+    this.set(i, s);
+  }
+
+  /** Keeps only the elements [start, end) (0 ≤ start ≤ end ≤ length). */
+  trim(start: number, end: number): void {
+    this.hi = this.lo + end;
+    this.lo += start;
+    this.afterRemove();
+  }
+
+  /**
+   * Removes up to `limit` elements equal to `s` (0: all), scanning from the back when
+   * `fromBack`; returns how many went. One compacting pass, whatever the number removed.
+   */
+  removeEqual(s: string, limit: number, fromBack: boolean): number {
+    const n = this.length;
+    const doomed = new Uint8Array(n);
+    let found = 0;
+    for (let j = 0; j < n && (limit === 0 || found < limit); j++) {
+      const i = fromBack ? n - 1 - j : j;
+      if (this.equals(i, s)) {
+        doomed[i] = 1;
+        found++;
+      }
+    }
+    if (found === 0) return 0;
+    // Slide the kept elements towards the front, in order.
+    const b = this.bounds;
+    const d = this.data.bytes;
+    let write = this.lo;
+    let at = b[this.lo];
+    for (let i = 0; i < n; i++) {
+      const k = this.lo + i;
+      const s0 = b[k];
+      const e0 = b[k + 1];
+      if (doomed[i]) continue;
+      if (s0 !== at) d.copyWithin(at, s0, e0);
+      b[write++] = at;
+      at += e0 - s0;
+    }
+    b[write] = at;
+    this.hi = write;
+    this.afterRemove();
+    return found;
+  }
+
+  /** A deep copy. */
+  clone(): Deque {
+    return this.copyTo(new Deque());
+  }
+
+  /** Makes the empty deque `c` a copy of this one; returns it. */
+  protected copyTo<T extends Deque>(c: T): T {
+    const n = this.length;
+    const used = this.bytes;
+    c.data = new ByteBuffer(Math.max(MIN_BYTES, used + (used >> 2) + 2));
+    c.bounds = new Uint32Array(Math.max(MIN_SLOTS, n + (n >> 2) + 3));
+    c.lo = (c.bounds.length - n - 1) >> 1;
+    c.hi = c.lo + n;
+    const at = (c.data.bytes.length - used) >> 1;
+    c.data.bytes.set(this.data.bytes.subarray(this.bounds[this.lo], this.bounds[this.hi]), at);
+    const delta = at - this.bounds[this.lo];
+    for (let i = 0; i <= n; i++) c.bounds[c.lo + i] = this.bounds[this.lo + i] + delta;
+    return c;
+  }
+
+  /** Every element, front to back. */
+  *[Symbol.iterator](): IterableIterator<string> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+
+  /** Grows element i by `delta` bytes (shrinks when negative), moving the shorter side. */
+  private resizeAt(i: number, delta: number): void {
+    const front = i < this.length - 1 - i;
+    if (delta > 0) this.reserve(front, delta);
+    const b = this.bounds;
+    const d = this.data.bytes;
+    const k = this.lo + i;
+    if (front) {
+      // Elements 0..i-1 and the start of i move by -delta.
+      d.copyWithin(b[this.lo] - delta, b[this.lo], b[k]);
+      for (let j = this.lo; j <= k; j++) b[j] -= delta;
+    } else {
+      d.copyWithin(b[k + 1] + delta, b[k + 1], b[this.hi]);
+      for (let j = k + 1; j <= this.hi; j++) b[j] += delta;
+    }
+    if (delta < 0) this.afterRemove();
+  }
+
+  /** Ensures room for one more bound and `n` more bytes at the front or the back. */
+  private reserve(front: boolean, n: number): void {
+    const b = this.bounds;
+    if (front ? b[this.lo] < n : b[this.hi] + n > this.data.bytes.length) this.moveData(front, n);
+    if (front ? this.lo === 0 : this.hi + 1 >= b.length) this.moveBounds(front);
+  }
+
+  /** Gives back memory once the elements take a small part of it. */
+  private afterRemove(): void {
+    const cap = this.data.bytes.length;
+    if (cap > 4 * MIN_BYTES && this.bytes < cap >> 3) this.moveData(false, 0);
+    const slots = this.bounds.length;
+    if (slots > 4 * MIN_SLOTS && this.length < slots >> 3) this.moveBounds(false);
+  }
+
+  /**
+   * Moves the used bytes (into a larger or smaller array when needed) so that `n` bytes fit on
+   * the given side; three quarters of the free room go to that side, where pushes come from.
+   */
+  private moveData(front: boolean, n: number): void {
+    const b = this.bounds;
+    const start = b[this.lo];
+    const end = b[this.hi];
+    const used = end - start;
+    const need = used + n;
+    const cap = this.data.bytes.length;
+    let target = this.data;
+    if (reallocate(need, cap, MIN_BYTES)) {
+      const size = grown(need, MIN_BYTES);
+      if (size > MAX_BYTES) throw new RangeError("list too large");
+      target = new ByteBuffer(size);
+    }
+    const free = target.bytes.length - need;
+    const at = front ? n + free - (free >> 2) : free >> 2;
+    if (target === this.data) target.bytes.copyWithin(at, start, end);
+    else {
+      target.bytes.set(this.data.bytes.subarray(start, end), at);
+      this.data = target;
+    }
+    const delta = at - start;
+    if (delta !== 0) { for (let k = this.lo; k <= this.hi; k++) b[k] += delta; }
+  }
+
+  /** The same as `moveData` for the bounds: room for one more on the given side. */
+  private moveBounds(front: boolean): void {
+    const count = this.hi - this.lo + 1;
+    const need = count + 1;
+    const cap = this.bounds.length;
+    let target = this.bounds;
+    if (reallocate(need, cap, MIN_SLOTS)) {
+      target = new Uint32Array(grown(need, MIN_SLOTS));
+    }
+    const free = target.length - need;
+    const at = front ? 1 + free - (free >> 2) : free >> 2;
+    if (target === this.bounds) target.copyWithin(at, this.lo, this.hi + 1);
+    else target.set(this.bounds.subarray(this.lo, this.hi + 1), at);
+    this.bounds = target;
+    this.hi = at + count - 1;
+    this.lo = at;
+  }
+}

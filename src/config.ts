@@ -10,12 +10,30 @@ export interface Config {
   maxQueryBufferBytes: number;
   maxClients: number;
   janitorIntervalMs: number;
+  /**
+   * SLOWLOG logs commands that ran at least this many µs (-1: none, 0: all). This and the next
+   * three may change at run time (CONFIG SET): readers take them from here on every use.
+   */
+  slowlogLogSlowerThan: number;
+  /** Entries SLOWLOG keeps. */
+  slowlogMaxLen: number;
+  /** LATENCY records events of at least this many ms (0: off). */
+  latencyMonitorThreshold: number;
+  /** Per-command latency histograms (/metrics, LATENCY HISTOGRAM); Redis's latency-tracking. */
+  latencyTracking: boolean;
+  /** Where /metrics is served; null when off. */
+  metricsBind: { host: string; port: number } | null;
 }
+
+/** The Config fields that hold a plain number set by one flag. */
+type NumericKey = {
+  [K in keyof Config]: Config[K] extends number ? K : never;
+}[keyof Config];
 
 /** One documented setting: the flag, its default and what it does (drives --help and parsing). */
 interface Setting {
   flag: string;
-  key: keyof Omit<Config, "host" | "port">;
+  key: Exclude<NumericKey, "host" | "port">;
   min: number;
   max: number;
   def: number;
@@ -65,7 +83,33 @@ const SETTINGS: Setting[] = [
     def: 100,
     help: "how often the janitor samples keys with a TTL to reclaim expired ones",
   },
+  {
+    flag: "slowlog-log-slower-than",
+    key: "slowlogLogSlowerThan",
+    min: -1,
+    max: Number.MAX_SAFE_INTEGER,
+    def: 10_000,
+    help: "SLOWLOG logs commands that ran at least this many microseconds (-1: none, 0: all)",
+  },
+  {
+    flag: "slowlog-max-len",
+    key: "slowlogMaxLen",
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    def: 128,
+    help: "entries SLOWLOG keeps",
+  },
+  {
+    flag: "latency-monitor-threshold",
+    key: "latencyMonitorThreshold",
+    min: 0,
+    max: Number.MAX_SAFE_INTEGER,
+    def: 0,
+    help: "LATENCY records events of at least this many milliseconds (0: off)",
+  },
 ];
+
+export const DEFAULT_METRICS_PORT = 9100;
 
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_PORT = 6379;
@@ -82,13 +126,18 @@ export function helpText(): string {
     `  --port N                    TCP port, 0 picks a free one (default ${DEFAULT_PORT})`,
   ];
   for (const s of SETTINGS) {
-    lines.push(`  --${(s.flag + " N").padEnd(26)}${s.help} (default ${s.def})`);
+    lines.push(`  --${(s.flag + " N ").padEnd(26)}${s.help} (default ${s.def})`);
   }
   lines.push(
+    `  --metrics-bind HOST[:PORT]  serve Prometheus /metrics over HTTP there, or 'off'` +
+      ` (default ${DEFAULT_HOST}:${DEFAULT_METRICS_PORT})`,
+    "  --latency-tracking yes|no   time every command for /metrics and LATENCY HISTOGRAM" +
+      " (default yes)",
     "  -h, --help                  show this text and exit",
     "",
     "Environment:",
     `  KEYVAL_BIND=HOST[:PORT]     address to listen on; --bind and --port override its parts`,
+    `  METRICS_BIND=HOST[:PORT]    where /metrics is served, or 'off'; --metrics-bind overrides`,
     "",
     "Flags win over the environment, which wins over the defaults.",
   );
@@ -129,7 +178,7 @@ function parsePort(text: string, what: string): number {
 }
 
 function parseNumber(s: Setting, text: string): number {
-  if (!/^\d+$/.test(text)) {
+  if (!(s.min < 0 ? /^-?\d+$/ : /^\d+$/).test(text)) {
     throw new ConfigError(`--${s.flag}: expected a whole number, got '${text}'`);
   }
   const n = Number(text);
@@ -137,6 +186,29 @@ function parseNumber(s: Setting, text: string): number {
     throw new ConfigError(`--${s.flag}: must be between ${s.min} and ${s.max}, got ${n}`);
   }
   return n;
+}
+
+/** yes|no as a boolean; `def` when the flag is absent. */
+function parseYesNo(v: string | boolean | undefined, what: string, def: boolean): boolean {
+  if (typeof v !== "string") return def;
+  if (v === "yes") return true;
+  if (v === "no") return false;
+  throw new ConfigError(`${what}: expected yes or no, got '${v}'`);
+}
+
+/** --metrics-bind (or METRICS_BIND): "off", HOST or HOST:PORT (the port defaults to 9100). */
+function parseMetricsBind(
+  flag: string | boolean | undefined,
+  env: string | undefined,
+): Config["metricsBind"] {
+  const [text, what] = typeof flag === "string"
+    ? [flag, "--metrics-bind"]
+    : env !== undefined && env !== ""
+    ? [env, "METRICS_BIND"]
+    : [`${DEFAULT_HOST}:${DEFAULT_METRICS_PORT}`, "--metrics-bind"];
+  if (text === "off") return null;
+  const b = parseBind(text, what);
+  return { host: b.host, port: b.port ?? DEFAULT_METRICS_PORT };
 }
 
 /** Parses flags and environment into a Config; returns "help" when --help was asked for. */
@@ -147,12 +219,22 @@ export function parseConfig(
   const options: Record<string, { type: "string" | "boolean"; short?: string }> = {
     bind: { type: "string" },
     port: { type: "string" },
+    "metrics-bind": { type: "string" },
+    "latency-tracking": { type: "string" },
     help: { type: "boolean", short: "h" },
   };
   for (const s of SETTINGS) options[s.flag] = { type: "string" };
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
+    // parseArgs takes "-1" after a flag for another flag: join negative numbers to theirs.
+    const joined = args.flatMap((a, i) =>
+      /^-\d+$/.test(a) && args[i - 1]?.startsWith("--") && !args[i - 1].includes("=")
+        ? []
+        : /^-\d+$/.test(args[i + 1] ?? "") && a.startsWith("--") && !a.includes("=")
+        ? [`${a}=${args[i + 1]}`]
+        : [a]
+    );
+    ({ values } = parseArgs({ args: joined, options, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
@@ -180,6 +262,11 @@ export function parseConfig(
     maxQueryBufferBytes: 0,
     maxClients: 0,
     janitorIntervalMs: 0,
+    slowlogLogSlowerThan: 0,
+    slowlogMaxLen: 0,
+    latencyMonitorThreshold: 0,
+    latencyTracking: parseYesNo(values["latency-tracking"], "--latency-tracking", true),
+    metricsBind: parseMetricsBind(values["metrics-bind"], env.METRICS_BIND),
   };
   for (const s of SETTINGS) {
     const v = values[s.flag];

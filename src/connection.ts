@@ -114,6 +114,17 @@ export class Connection implements ClientState {
 
   /** Runs every complete request received, then sends the replies in one write. */
   private runBatch(): void {
+    // The batch is timed as a whole: its fast commands share its time (metrics/timing.ts).
+    const timing = this.server.timing;
+    const t0 = timing.batchBegin();
+    try {
+      this.runRequests();
+    } finally {
+      timing.batchEnd(t0);
+    }
+  }
+
+  private runRequests(): void {
     const { decoder, out, cx } = this;
     for (;;) {
       const r = decoder.next();

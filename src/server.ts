@@ -11,6 +11,8 @@ import { Janitor } from "./store/expiry.ts";
 import { CursorTable } from "./store/cursors.ts";
 import { Blocking } from "./blocking.ts";
 import { Stats } from "./stats.ts";
+import { CommandTiming } from "./metrics/timing.ts";
+import { type MetricsServer, serveMetrics } from "./metrics/http.ts";
 
 const MAX_CLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients reached\r\n");
 /** Descriptors kept free beyond the clients, as Redis's CONFIG_MIN_RESERVED_FDS. */
@@ -53,9 +55,13 @@ export class Server implements ServerState {
    */
   readonly maxClients: number;
   private listener: NetServer | undefined;
+  readonly timing: CommandTiming;
+  /** The /metrics endpoint, once started (none with --metrics-bind off). */
+  metrics: MetricsServer | undefined;
 
   constructor(readonly config: Config) {
     this.janitor = new Janitor(this.keyspace, config.janitorIntervalMs);
+    this.timing = new CommandTiming(config);
     const fds = clientRoom();
     this.maxClients = config.maxClients;
     if (fds !== undefined && fds.room < config.maxClients) {
@@ -67,8 +73,11 @@ export class Server implements ServerState {
     }
   }
 
-  /** Binds the listener and starts accepting clients and the janitor. */
+  /** Binds the listener and starts accepting clients and the janitor (and /metrics). */
   start(): Promise<void> {
+    // First, so that a metrics address in use fails the start before any client is accepted.
+    const bind = this.config.metricsBind;
+    if (bind) this.metrics = serveMetrics(this, bind.host, bind.port);
     const listener = createServer((socket) => this.admit(socket));
     this.listener = listener;
     return new Promise((resolve, reject) => {
@@ -103,10 +112,11 @@ export class Server implements ServerState {
       else resolve();
     });
     this.janitor.stop();
+    const metrics = this.metrics?.shutdown();
     const closing = [...this.clients.values()].map((client) => {
       client.kill();
       return client.closed;
     });
-    await Promise.all([listening, ...closing]);
+    await Promise.all([listening, metrics, ...closing]);
   }
 }

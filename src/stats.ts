@@ -16,6 +16,8 @@ export class Stats {
   netOutputBytes = 0;
   errorReplies = 0;
   protocolErrors = 0;
+  /** Error replies by their first word (ERR, WRONGTYPE ...), as INFO errorstats counts them. */
+  errorTypes = new Map<string, number>();
 
   /** Zeroes every counter (CONFIG RESETSTAT). */
   reset(): void {

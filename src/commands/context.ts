@@ -10,6 +10,7 @@ import type { Janitor } from "../store/expiry.ts";
 import type { CursorTable } from "../store/cursors.ts";
 import type { CommandTable } from "./table.ts";
 import type { Blocking } from "../blocking.ts";
+import type { CommandTiming } from "../metrics/timing.ts";
 
 /** One connected client, as commands see it. */
 export interface ClientState {
@@ -41,6 +42,8 @@ export interface ServerState {
   /** Clients blocked on keys, and the keys written for them since they were last served. */
   readonly blocking: Blocking;
   readonly commands: CommandTable;
+  /** Per-command latency, SLOWLOG and the latency monitor. */
+  readonly timing: CommandTiming;
   readonly clients: ReadonlyMap<number, ClientState>;
   /** Clients admitted at most (--max-clients, lowered to fit the open-files limit). */
   readonly maxClients: number;

@@ -6,6 +6,7 @@ import { keyCommands } from "./keys.ts";
 import { expireCommands } from "./expire.ts";
 import { serverCommands } from "./server.ts";
 import { introspectionCommands } from "./introspection.ts";
+import { latencyCommands } from "./latency.ts";
 
 /** A fresh command table holding every command keyval offers. */
 export function createCommandTable(): CommandTable {
@@ -16,5 +17,6 @@ export function createCommandTable(): CommandTable {
     ...expireCommands,
     ...serverCommands,
     ...introspectionCommands,
+    ...latencyCommands,
   ]);
 }

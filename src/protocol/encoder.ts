@@ -18,10 +18,14 @@ const EMPTY_ARRAY = new TextEncoder().encode("*0\r\n");
 /** Digits of a non-negative safe integer written backwards into a scratch area. */
 const scratch = new Uint8Array(24);
 
-/** Where error replies are counted. */
+/** Where error replies are counted: in all, and by first word when `errorTypes` is there. */
 export interface ErrorCounter {
   errorReplies: number;
+  errorTypes?: Map<string, number>;
 }
+
+/** Distinct error types counted at most, as Redis's ERRORSTATS_LIMIT. */
+const ERROR_TYPES_LIMIT = 128;
 
 /** Appends RESP2 replies to a growable buffer; `take()` hands the bytes to the socket. */
 export class ReplyWriter {
@@ -131,6 +135,14 @@ export class ReplyWriter {
   /** An error (-CODE text); CR and LF inside are replaced by spaces, as Redis does. */
   error(s: string): void {
     this.counter.errorReplies++;
+    const types = this.counter.errorTypes;
+    if (types !== undefined) {
+      const space = s.indexOf(" ");
+      const type = space === -1 ? s : s.slice(0, space);
+      const n = types.get(type);
+      if (n !== undefined) types.set(type, n + 1);
+      else if (types.size < ERROR_TYPES_LIMIT) types.set(type, 1);
+    }
     if (s.includes("\r") || s.includes("\n")) s = s.replace(/[\r\n]/g, " ");
     this.room(s.length + 3);
     this.byte(45);

@@ -25,6 +25,8 @@ export interface StartOptions {
 export interface TestServer {
   readonly host: string;
   readonly port: number;
+  /** The port of /metrics, when the server serves it (start it with --metrics-bind HOST:0). */
+  readonly metricsPort: number | undefined;
   readonly process: Deno.ChildProcess;
   /** Everything the server printed so far (stdout and stderr). */
   output(): string;
@@ -43,6 +45,10 @@ export async function startServer(
       "KEYVAL_BIND" in env
     ? []
     : ["--port", "0"];
+  // Many servers start at once: never the fixed default metrics port. Off unless asked for.
+  if (!args.some((a) => a.startsWith("--metrics-bind")) && !("METRICS_BIND" in env)) {
+    defaults.push("--metrics-bind", "off");
+  }
   const process = new Deno.Command(cmd, {
     args: [...rest, ...defaults, ...args],
     env,
@@ -74,9 +80,12 @@ export async function startServer(
   }
   const host = match[1];
   const port = Number(match[2]);
+  // main prints the metrics line before the "listening" one.
+  const metrics = text.match(/metrics on http:\/\/\S+:(\d+)\/metrics/);
   return {
     host,
     port,
+    metricsPort: metrics ? Number(metrics[1]) : undefined,
     process,
     output: () => text,
     async stop() {

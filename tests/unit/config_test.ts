@@ -26,6 +26,11 @@ const DEFAULTS: Config = {
   maxQueryBufferBytes: 1024 * 1024 * 1024,
   maxClients: 10_000,
   janitorIntervalMs: 100,
+  slowlogLogSlowerThan: 10_000,
+  slowlogMaxLen: 128,
+  latencyMonitorThreshold: 0,
+  latencyTracking: true,
+  metricsBind: { host: "127.0.0.1", port: 9100 },
 };
 
 Deno.test("no flags and no environment give the documented defaults", () => {
@@ -162,4 +167,39 @@ Deno.test("--help and -h ask for the help text, which lists every flag with its 
   for (const value of [65536, 536870912, 1073741824, 10000, 100, 6379, "127.0.0.1"]) {
     assert.ok(help.includes(`(default ${value})`), `help shows the default ${value}`);
   }
+});
+
+Deno.test("--metrics-bind and METRICS_BIND: off, HOST, HOST:PORT; the flag wins", () => {
+  assert.equal(parse(["--metrics-bind", "off"]).metricsBind, null);
+  assert.equal(parse([], { METRICS_BIND: "off" }).metricsBind, null);
+  assert.deepEqual(parse(["--metrics-bind", "0.0.0.0"]).metricsBind, {
+    host: "0.0.0.0",
+    port: 9100,
+  });
+  assert.deepEqual(parse(["--metrics-bind=[::1]:0"]).metricsBind, { host: "::1", port: 0 });
+  assert.deepEqual(
+    parse(["--metrics-bind", "127.0.0.1:9200"], { METRICS_BIND: "off" }).metricsBind,
+    { host: "127.0.0.1", port: 9200 },
+  );
+  assert.throws(() => parse(["--metrics-bind", "127.0.0.1:99999"]), ConfigError);
+});
+
+Deno.test("slowlog, latency monitor and latency tracking flags", () => {
+  const c = parse([
+    "--slowlog-log-slower-than",
+    "-1",
+    "--slowlog-max-len",
+    "0",
+    "--latency-monitor-threshold",
+    "5",
+    "--latency-tracking",
+    "no",
+  ]);
+  assert.equal(c.slowlogLogSlowerThan, -1);
+  assert.equal(c.slowlogMaxLen, 0);
+  assert.equal(c.latencyMonitorThreshold, 5);
+  assert.equal(c.latencyTracking, false);
+  assert.throws(() => parse(["--slowlog-log-slower-than", "-2"]), ConfigError);
+  assert.throws(() => parse(["--slowlog-max-len", "-1"]), ConfigError);
+  assert.throws(() => parse(["--latency-tracking", "maybe"]), ConfigError);
 });

@@ -81,6 +81,33 @@ export function isVerbatim(argv: string[]): boolean {
     (cmd === "latency" && ((n === 3 && sub === "graph") || (n === 2 && sub === "doctor")));
 }
 
+/** Commands that carry a password (AUTH, ACL SETUSER, HELLO ... AUTH ...), kept out of history. */
+export function isSensitive(argv: string[]): boolean {
+  const word = (i: number) => (argv[i] ?? "").toLowerCase();
+  const n = argv.length;
+  if (word(0) === "auth") return true;
+  if (n > 1 && word(0) === "acl" && word(1) === "setuser") return true;
+  if (n > 2 && word(0) === "config" && word(1) === "set") {
+    return ["masterauth", "masteruser", "requirepass"].includes(word(2));
+  }
+  if (n > 4 && word(0) === "hello") {
+    for (let j = 2; j < n; j++) {
+      const more = n - 1 - j;
+      if (word(j) === "auth" && more >= 2) return true;
+      if (word(j) === "setname" && more) j++;
+      else return false;
+    }
+  }
+  if (n > 7 && word(0) === "migrate") {
+    for (let j = 6; j < n; j++) {
+      const more = n - 1 - j;
+      if ((word(j) === "auth" && more) || (word(j) === "auth2" && more >= 2)) return true;
+      if (word(j) === "keys" && more) return false;
+    }
+  }
+  return false;
+}
+
 /** A reply as redis-cli prints it for the command `argv` in the given mode. */
 export function formatReply(r: Reply, mode: OutputMode, argv: string[]): string {
   if (isVerbatim(argv)) return formatRaw(r);

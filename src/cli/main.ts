@@ -1,8 +1,8 @@
 // keyval-cli: a command-line client that behaves like redis-cli for what it offers. One command
 // from the arguments, or a prompt (or stdin lines) with none; --pipe and --stat modes.
-import { fromBytes, fromText } from "../protocol/latin1.ts";
+import { fromBytes, fromText, toText } from "../protocol/latin1.ts";
 import { History, LineEditor } from "./editor.ts";
-import { formatReply, type OutputMode, splitArgs } from "./format.ts";
+import { formatReply, isSensitive, type OutputMode, splitArgs } from "./format.ts";
 import { pipeMode, print, printError, statMode } from "./modes.ts";
 import { type CliOptions, parseOptions, UsageError } from "./options.ts";
 import { Connection } from "./resp.ts";
@@ -61,10 +61,15 @@ class Session {
         this.conn = null;
         return false;
       }
-      await print(formatReply(reply, this.mode, argv));
-      if (reply.type !== "error" && (name === "monitor" || name.endsWith("subscribe"))) {
-        return await this.follow(conn, argv);
+      const follows = reply.type !== "error" &&
+        (name === "monitor" || name === "subscribe" || name === "psubscribe" ||
+          name === "ssubscribe");
+      // redis-cli announces subscriber mode before the first reply, on a terminal only.
+      if (follows && name !== "monitor" && this.mode === "tty") {
+        await print("Reading messages... (press Ctrl-C to quit)\n");
       }
+      await print(formatReply(reply, this.mode, argv));
+      if (follows) return await this.follow(conn, argv);
       if (interval > 0) await new Promise((r) => setTimeout(r, interval * 1000));
     }
     return true;
@@ -72,9 +77,6 @@ class Session {
 
   /** MONITOR and SUBSCRIBE: print what the server pushes until it closes the connection. */
   private async follow(conn: Connection, argv: string[]): Promise<boolean> {
-    if (argv[0].toLowerCase() !== "monitor" && this.mode === "tty") {
-      await print("Reading messages... (press Ctrl-C to quit)\n");
-    }
     while (true) {
       const reply = await conn.read();
       if (reply === null) {
@@ -111,7 +113,6 @@ async function repl(session: Session): Promise<number> {
         session.conn ? `${session.address()}> ` : "not connected> ",
       );
       line = text === null ? null : fromText(text);
-      if (text) history!.add(text);
     } else {
       const next = await lines!.next();
       line = next.done ? null : next.value;
@@ -120,10 +121,17 @@ async function repl(session: Session): Promise<number> {
     if (line === "") continue;
     const argv = splitArgs(line);
     if (argv === null) {
+      history?.add(toText(line));
       await print("Invalid argument(s)\n");
       continue;
     }
     if (argv.length === 0) continue;
+    // A leading count repeats the command: "3 incr x".
+    const counted = argv.length > 1 && /^[+-]?\d+$/.test(argv[0]);
+    const repeat = counted ? Number(argv[0]) : 1;
+    const skip = counted ? 1 : 0;
+    // As redis-cli, lines carrying a password stay out of the history file.
+    if (!isSensitive(argv.slice(skip))) history?.add(toText(line));
     const cmd = argv[0].toLowerCase();
     if (cmd === "quit" || cmd === "exit") return 0;
     if (cmd === "clear" && argv.length === 1) {
@@ -136,16 +144,9 @@ async function repl(session: Session): Promise<number> {
       await session.connect();
       continue;
     }
-    // A leading count repeats the command: "3 incr x".
-    let repeat = 1;
-    let skip = 0;
-    if (argv.length > 1 && /^[+-]?\d+$/.test(argv[0])) {
-      repeat = Number(argv[0]);
-      if (repeat <= 0 || !Number.isSafeInteger(repeat)) {
-        await print("Invalid keyval-cli repeat command option value.\n");
-        continue;
-      }
-      skip = 1;
+    if (repeat <= 0 || !Number.isSafeInteger(repeat)) {
+      await print("Invalid keyval-cli repeat command option value.\n");
+      continue;
     }
     const started = Date.now();
     await session.run(argv.slice(skip), repeat, 0);

@@ -66,6 +66,8 @@ th, td { text-align: right; padding: 5px 8px; border-bottom: 1px solid var(--lin
 th { color: var(--muted); font-weight: 500; font-size: 12px; }
 th:first-child, td:first-child { text-align: left; font-family: ui-monospace, Menlo, Consolas, monospace; }
 td.bar { width: 35%; }
+.scroll { overflow-x: auto; }
+@media (max-width: 640px) { td.bar, th.bar { display: none; } main { padding: 12px; } }
 td.bar div { height: 8px; border-radius: 4px; background: var(--accent); opacity: .75; min-width: 1px; }
 .empty { color: var(--muted); text-align: center; padding: 16px; }
 footer { color: var(--muted); font-size: 12px; text-align: center; padding: 0 0 20px; }
@@ -106,8 +108,9 @@ const BODY = `
   </section>
   <section class="charts">
     <div class="card"><h2>Top commands</h2>
-      <table><thead><tr><th>command</th><th>ops/s</th><th></th><th>calls</th><th>avg</th>
-        <th>p50</th><th>p99</th></tr></thead><tbody id="top"></tbody></table></div>
+      <div class="scroll"><table><thead><tr><th>command</th><th>ops/s</th><th class="bar"></th>
+        <th>calls</th><th>avg</th><th>p50</th><th>p99</th></tr></thead><tbody id="top"></tbody></table>
+      </div></div>
   </section>
 </main>
 <footer>Polls <code>/stats.json</code> every second; keeps the last 5 minutes in this tab.</footer>

@@ -7,7 +7,9 @@
 // -n), --keys N (MEMORY_KEYS: keys for the memory and flatness tests, default 1,000,000),
 // --only SET,GET (workload names), --all (also the data-type workloads), --quick (1 round,
 // scale 0.1, no memory/flatness tests unless --keys is given, no latest.md), --no-redis,
-// --no-write. Each run writes bench/results/compare-<date>.md and latest.md.
+// --no-write, --no-overhead (skip "metrics on vs off": SET and GET -P 16 and SET against a second
+// keyval started with --latency-tracking no --metrics-bind off). Each run writes
+// bench/results/compare-<date>.md and latest.md.
 import { parseArgs } from "node:util";
 import { type BenchRow, runBenchmark } from "./lib/benchmark.ts";
 import { RespClient } from "./lib/client.ts";
@@ -18,6 +20,9 @@ import {
   type MachineInfo,
   type Measured,
   type Memory,
+  type Overhead,
+  OVERHEAD_TARGET,
+  overheadOf,
   renderReport,
   type Result,
   type WorkloadResults,
@@ -105,13 +110,14 @@ const { values: flags } = parseArgs({
     quick: { type: "boolean", default: false },
     "no-redis": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
+    "no-overhead": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 if (flags.help) {
   console.log(
     "usage: deno task compare [--quick] [--rounds N] [--scale X] [--keys N] [--only SET,GET]" +
-      " [--all] [--no-redis] [--no-write]",
+      " [--all] [--no-redis] [--no-write] [--no-overhead]",
   );
   Deno.exit(0);
 }
@@ -298,6 +304,7 @@ const machine: MachineInfo = {
 };
 
 const results: WorkloadResults[] = [];
+const overhead: Overhead[] = [];
 const memory = new Map<string, Memory>();
 const flatness: Flatness[] = [];
 try {
@@ -372,6 +379,47 @@ try {
     );
     results.push({ workload: w, ...measured });
   }
+
+  if (!flags["no-overhead"]) {
+    // Metrics on vs off: the same pipelined workloads against keyval as started above and a
+    // keyval that neither times commands nor serves /metrics, alternating each round.
+    const on = servers.find((s) => s.name === "keyval")!;
+    const off = await startKeyval("keyval-no-metrics", [
+      "--latency-tracking",
+      "no",
+      "--metrics-bind",
+      "off",
+    ]);
+    servers.push(off);
+    log(`keyval-no-metrics: port ${off.port}, pid ${off.pid}`);
+    for (const t of ["set", "get"]) {
+      await measure(off, t, t.toUpperCase(), 16, KEYSPACE, scaled(WARMUP_REQUESTS));
+    }
+    // Pipelined, where timing is shared by a batch, and unpipelined, where every command is a
+    // batch of one and pays the two clock reads alone.
+    const cases = [["SET", 16, FLAT_REQUESTS], ["GET", 16, FLAT_REQUESTS], ["SET", 1, 200_000]];
+    for (const [t, pipeline, requests] of cases as [string, number, number][]) {
+      const name = pipeline > 1 ? `${t} -P ${pipeline}` : t;
+      const per = new Map<BenchServer, Result[]>([[on, []], [off, []]]);
+      for (let round = 0; round < rounds; round++) {
+        for (const s of round % 2 ? [off, on] : [on, off]) {
+          const r = await measure(s, t.toLowerCase(), t, pipeline, KEYSPACE, scaled(requests));
+          per.get(s)!.push(r);
+          const shown = r.kind === "ok" ? `${Math.round(r.rps)} rps` : `${r.kind}: ${r.why}`;
+          log(`${name} metrics ${s === on ? "on" : "off"} round ${round + 1}/${rounds}: ${shown}`);
+        }
+      }
+      const o = { name, on: combine(per.get(on)!), off: combine(per.get(off)!) };
+      overhead.push(o);
+      const x = overheadOf(o);
+      log(
+        `${name}: metrics overhead ${
+          x === undefined ? "not measured" : `${(x * 100).toFixed(1)}%`
+        }` +
+          ` (target <= ${OVERHEAD_TARGET * 100}%)`,
+      );
+    }
+  }
 } finally {
   await stopAll();
 }
@@ -383,6 +431,7 @@ const report = renderReport({
   memory,
   flatness,
   redis: redisVersion !== undefined,
+  overhead,
 });
 console.log(report);
 

@@ -57,6 +57,21 @@ export interface MachineInfo {
   load: string;
 }
 
+/** One workload against keyval with metrics on and with them off. */
+export interface Overhead {
+  name: string;
+  on: Result;
+  off: Result;
+}
+
+/** Most throughput that recording counts and latency may cost (the issue's 3%). */
+export const OVERHEAD_TARGET = 0.03;
+
+/** 1 - on/off requests/s: the share of throughput metrics cost; undefined if not measured. */
+export function overheadOf(o: Overhead): number | undefined {
+  return o.on.kind === "ok" && o.off.kind === "ok" ? 1 - o.on.rps / o.off.rps : undefined;
+}
+
 /** Everything the report shows. */
 export interface ReportInput {
   machine: MachineInfo;
@@ -65,6 +80,8 @@ export interface ReportInput {
   flatness: Flatness[];
   /** Whether redis-server was measured (ratios and targets need it). */
   redis: boolean;
+  /** Metrics on vs off (empty when not measured). */
+  overhead?: Overhead[];
 }
 
 /** Which way a ratio must go to pass. */
@@ -203,6 +220,44 @@ export function renderReport(input: ReportInput): string {
     out.push(`**Targets: ${tally.pass.length} pass, ${tally.fail.length} fail.**`);
     if (tally.fail.length) out.push("", "Failing:", ...tally.fail.map((f) => `- ${f}`));
     out.push("");
+  }
+
+  if (input.overhead?.length) {
+    out.push("## Metrics overhead: keyval with metrics on vs off", "");
+    const cell = (r: Result) => (r.kind === "ok" ? int.format(r.rps) : r.kind);
+    const cpu = (r: Result) => (r.kind === "ok" ? r.cpuUs.toFixed(2) : DASH);
+    out.push(
+      markdownTable(
+        [
+          "workload",
+          "on req/s",
+          "off req/s",
+          "on CPU µs/op",
+          "off CPU µs/op",
+          "overhead",
+          "result",
+        ],
+        input.overhead.map((o) => {
+          const x = overheadOf(o);
+          return [
+            o.name,
+            cell(o.on),
+            cell(o.off),
+            cpu(o.on),
+            cpu(o.off),
+            x === undefined ? DASH : `${(x * 100).toFixed(1)}%`,
+            x === undefined ? DASH : x <= OVERHEAD_TARGET ? "pass" : "FAIL",
+          ];
+        }),
+        [false, true, true, true, true, true, false],
+      ),
+      "",
+      "On: the default (per-command counts and latency histograms, /metrics served on a free " +
+        "port). Off: `--latency-tracking no --metrics-bind off` (call counts stay: they are " +
+        `INFO's). Target: overhead <= ${OVERHEAD_TARGET * 100}% of requests/s. Medians over the ` +
+        "rounds, the two servers alternating; a difference within the rounds' spread is noise.",
+      "",
+    );
   }
 
   if (memory.size) {

@@ -38,16 +38,23 @@ export async function versionOf(cmd: string, args = ["--version"]): Promise<stri
   }
 }
 
-/** Starts keyval on a free port, exactly as `deno task start` runs it, and waits for PING. */
-export function startKeyval(): Promise<BenchServer> {
+/**
+ * Starts keyval on a free port, exactly as `deno task start` runs it, and waits for PING. Metrics
+ * are on (a free port rather than 9100) unless `flags` say otherwise.
+ */
+export function startKeyval(
+  name = "keyval",
+  flags: string[] = ["--metrics-bind", "127.0.0.1:0"],
+): Promise<BenchServer> {
   const port = freePort();
-  return launch("keyval", port, Deno.execPath(), [
+  return launch(name, port, Deno.execPath(), [
     "run",
     "--allow-net",
     "--allow-env",
     MAIN,
     "--port",
     String(port),
+    ...flags,
   ]);
 }
 

@@ -21,6 +21,8 @@ export interface Config {
   latencyMonitorThreshold: number;
   /** Per-command latency histograms (/metrics, LATENCY HISTOGRAM); Redis's latency-tracking. */
   latencyTracking: boolean;
+  /** Percentiles INFO latencystats reports (Redis's latency-tracking-info-percentiles). */
+  latencyTrackingInfoPercentiles: number[];
   /** Where /metrics is served; null when off. */
   metricsBind: { host: string; port: number } | null;
 }
@@ -31,7 +33,7 @@ type NumericKey = {
 }[keyof Config];
 
 /** One documented setting: the flag, its default and what it does (drives --help and parsing). */
-interface Setting {
+export interface Setting {
   flag: string;
   key: Exclude<NumericKey, "host" | "port">;
   min: number;
@@ -42,7 +44,7 @@ interface Setting {
 
 const MiB = 1024 * 1024;
 
-const SETTINGS: Setting[] = [
+export const SETTINGS: readonly Setting[] = [
   {
     flag: "max-line-bytes",
     key: "maxLineBytes",
@@ -266,6 +268,7 @@ export function parseConfig(
     slowlogMaxLen: 0,
     latencyMonitorThreshold: 0,
     latencyTracking: parseYesNo(values["latency-tracking"], "--latency-tracking", true),
+    latencyTrackingInfoPercentiles: [50, 99, 99.9],
     metricsBind: parseMetricsBind(values["metrics-bind"], env.METRICS_BIND),
   };
   for (const s of SETTINGS) {

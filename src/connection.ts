@@ -39,6 +39,7 @@ export class Connection implements ClientState {
   lastCommand = "NULL";
   lastInteraction = this.createdAt;
   closeAfterReply = false;
+  monitor = false;
   /** Resolves once the socket has closed. */
   readonly closed: Promise<void>;
   private ended = false;
@@ -46,6 +47,8 @@ export class Connection implements ClientState {
   private dispatching = false;
   /** True while the socket holds too much unsent data: decoding waits for 'drain'. */
   private waitingForDrain = false;
+  /** True while a flush of MONITOR lines waits for the current turn of the event loop to end. */
+  private flushQueued = false;
   private readonly decoder: RequestDecoder;
   private readonly out: ReplyWriter;
   private readonly cx: Context;
@@ -76,6 +79,21 @@ export class Connection implements ClientState {
     // the batch loop sends it and closes right after the command.
     this.closeAfterReply = true;
     if (!this.dispatching) this.end(false);
+  }
+
+  feedMonitor(line: string): void {
+    // As Redis, nothing more is added for a client that is closing (after QUIT).
+    if (this.ended || this.closeAfterReply) return;
+    this.out.simple(line);
+    // While this client runs its own command, its batch sends the line; otherwise the lines
+    // of one turn (a whole pipelined batch of another client) leave in one write.
+    if (this.dispatching || this.flushQueued) return;
+    this.flushQueued = true;
+    queueMicrotask(() => {
+      this.flushQueued = false;
+      if (this.ended || this.waitingForDrain || this.out.length === 0) return;
+      if (!this.flush()) this.waitForDrain();
+    });
   }
 
   /** Closes the connection: after sending what is queued (`graceful`), or at once. */

@@ -13,6 +13,7 @@ import { Blocking } from "./blocking.ts";
 import { Stats } from "./stats.ts";
 import { CommandTiming } from "./metrics/timing.ts";
 import { type MetricsServer, serveMetrics } from "./metrics/http.ts";
+import { Monitors } from "./commands/monitor.ts";
 
 const MAX_CLIENTS_REPLY = new TextEncoder().encode("-ERR max number of clients reached\r\n");
 /** Descriptors kept free beyond the clients, as Redis's CONFIG_MIN_RESERVED_FDS. */
@@ -47,13 +48,15 @@ export class Server implements ServerState {
   readonly blocking = new Blocking();
   readonly commands: CommandTable = createCommandTable();
   readonly clients = new Map<number, Connection>();
+  readonly monitors = new Monitors();
   readonly startedAt = Date.now();
   port = 0;
   /**
    * Clients admitted at most: --max-clients, lowered as Redis does when the open-files limit
    * could not hold them, so that accepting never runs out of descriptors (EMFILE).
    */
-  readonly maxClients: number;
+  maxClients: number;
+  readonly clientRoom: number | undefined;
   private listener: NetServer | undefined;
   readonly timing: CommandTiming;
   /** The /metrics endpoint, once started (none with --metrics-bind off). */
@@ -63,6 +66,7 @@ export class Server implements ServerState {
     this.janitor = new Janitor(this.keyspace, config.janitorIntervalMs);
     this.timing = new CommandTiming(config);
     const fds = clientRoom();
+    this.clientRoom = fds && Math.max(1, fds.room);
     this.maxClients = config.maxClients;
     if (fds !== undefined && fds.room < config.maxClients) {
       this.maxClients = Math.max(1, fds.room);
@@ -102,7 +106,10 @@ export class Server implements ServerState {
     this.stats.connections++;
     const client = new Connection(socket, this);
     this.clients.set(client.id, client);
-    client.closed.then(() => this.clients.delete(client.id));
+    client.closed.then(() => {
+      this.clients.delete(client.id);
+      if (client.monitor) this.monitors.remove(client);
+    });
   }
 
   /** Stops accepting, closes every client and the janitor; resolves when all have ended. */

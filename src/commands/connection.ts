@@ -95,8 +95,9 @@ function hello(cx: Context): void {
 export function clientLine(c: ClientState, now: number): string {
   const age = Math.floor((now - c.createdAt) / 1000);
   const idle = Math.floor((now - c.lastInteraction) / 1000);
+  const flags = c.monitor ? "O" : "N";
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${age} idle=${idle} ` +
-    `flags=N db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=${c.queryBufferBytes()} qbuf-free=0 ` +
+    `flags=${flags} db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=${c.queryBufferBytes()} qbuf-free=0 ` +
     `argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r ` +
     `cmd=${c.lastCommand} user=default redir=-1 resp=2 lib-name=${c.libName} lib-ver=${c.libVer}`;
 }
@@ -200,6 +201,9 @@ const clientSub = subcommandsOf({
   complexity: "O(1)",
 });
 
+/** Redis flags these CLIENT subcommands admin (MONITOR does not show them, for one). */
+const admin = (spec: CommandSpec): CommandSpec => ({ ...spec, flags: ["admin", ...spec.flags] });
+
 const clientSubcommands: CommandSpec[] = [
   clientSub("id", 2, "", "Returns the unique client ID of the connection.", (cx) => {
     cx.out.int(cx.client.id);
@@ -217,24 +221,32 @@ const clientSubcommands: CommandSpec[] = [
     "Sets information specific to the client or connection.",
     clientSetinfo,
   ),
-  clientSub(
+  admin(clientSub(
     "list",
     -2,
     "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]",
     "Lists open connections.",
     clientList,
-  ),
+  )),
   clientSub("info", 2, "", "Returns information about the connection.", (cx) => {
     cx.out.bulk(clientLine(cx.client, Date.now()) + "\n");
   }),
-  clientSub(
+  admin(clientSub(
     "kill",
     -3,
     "<ip:port | [ID client-id] [ADDR ip:port] [LADDR ip:port] [SKIPME <YES | NO>]>",
     "Terminates open connections.",
     clientKill,
+  )),
+  admin(
+    clientSub(
+      "no-evict",
+      3,
+      "<ON | OFF>",
+      "Accepted for compatibility; keyval never evicts.",
+      onOff,
+    ),
   ),
-  clientSub("no-evict", 3, "<ON | OFF>", "Accepted for compatibility; keyval never evicts.", onOff),
   clientSub("no-touch", 3, "<ON | OFF>", "Accepted for compatibility.", onOff),
   clientSub("getredir", 2, "", "Returns -1: client-side caching is not offered.", (cx) => {
     cx.out.int(-1);

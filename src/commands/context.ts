@@ -10,6 +10,7 @@ import type { Janitor } from "../store/expiry.ts";
 import type { CursorTable } from "../store/cursors.ts";
 import type { CommandTable } from "./table.ts";
 import type { Blocking } from "../blocking.ts";
+import type { Monitors } from "./monitor.ts";
 import type { CommandTiming } from "../metrics/timing.ts";
 
 /** One connected client, as commands see it. */
@@ -26,6 +27,10 @@ export interface ClientState {
   lastInteraction: number;
   /** Set by QUIT: flush the replies, then close. */
   closeAfterReply: boolean;
+  /** True once the client ran MONITOR (CLIENT LIST flag O). */
+  monitor: boolean;
+  /** Queues a MONITOR line (a simple string) and sends it without waiting for a request. */
+  feedMonitor(line: string): void;
   /** Bytes waiting in the query and output buffers. */
   queryBufferBytes(): number;
   /** Closes the connection (CLIENT KILL, shutdown). */
@@ -45,8 +50,12 @@ export interface ServerState {
   /** Per-command latency, SLOWLOG and the latency monitor. */
   readonly timing: CommandTiming;
   readonly clients: ReadonlyMap<number, ClientState>;
-  /** Clients admitted at most (--max-clients, lowered to fit the open-files limit). */
-  readonly maxClients: number;
+  /** Clients admitted at most (--max-clients, lowered to fit the open-files limit; CONFIG SET). */
+  maxClients: number;
+  /** Clients the open-files limit leaves room for; undefined when it could not be read. */
+  readonly clientRoom: number | undefined;
+  /** Clients in MONITOR mode; `active` is dispatch's one check. */
+  readonly monitors: Monitors;
   /** The port actually bound (differs from config.port when that was 0). */
   readonly port: number;
   readonly startedAt: number;

@@ -7,6 +7,7 @@ import { expireCommands } from "./expire.ts";
 import { serverCommands } from "./server.ts";
 import { introspectionCommands } from "./introspection.ts";
 import { latencyCommands } from "./latency.ts";
+import { monitorCommands } from "./monitor.ts";
 
 /** A fresh command table holding every command keyval offers. */
 export function createCommandTable(): CommandTable {
@@ -18,5 +19,6 @@ export function createCommandTable(): CommandTable {
     ...serverCommands,
     ...introspectionCommands,
     ...latencyCommands,
+    ...monitorCommands,
   ]);
 }

@@ -2,6 +2,7 @@
 import process from "node:process";
 import type { Context, ServerState } from "./context.ts";
 import { KEYVAL_VERSION, REDIS_COMPAT_VERSION } from "../version.ts";
+import { BOUNDS_US } from "../metrics/histogram.ts";
 
 const RUN_ID = Array.from(crypto.getRandomValues(new Uint8Array(20)))
   .map((b) => b.toString(16).padStart(2, "0"))
@@ -18,33 +19,63 @@ function human(bytes: number): string {
   return i === 0 ? `${n}B` : `${n.toFixed(2)}${units[i]}`;
 }
 
-type Section = (s: ServerState) => [string, string | number][];
+type Row = [string, string | number];
+type Section = (s: ServerState) => Row[];
 
-const SECTIONS: Record<string, Section> = {
-  server: (s) => {
-    const uptime = Math.floor((Date.now() - s.startedAt) / 1000);
+/** The replication ID a master without replicas still reports. */
+const REPL_ID = Array.from(crypto.getRandomValues(new Uint8Array(20)))
+  .map((b) => b.toString(16).padStart(2, "0"))
+  .join("");
+
+/** Redis's name for the OS, as `uname -s` gives it (the release needs --allow-sys). */
+const OS_NAMES: Record<string, string> = { linux: "Linux", darwin: "Darwin", windows: "Windows" };
+
+/**
+ * Every section in Redis's order, with its heading. Fields carry Redis's names and meanings;
+ * the few of keyval's own start with `keyval_`. Fields keyval cannot know honestly (peaks
+ * sampled by Redis's cron, instantaneous rates, the dirty-key count) are left out, not faked.
+ */
+const SECTIONS: [string, string, Section][] = [
+  ["server", "Server", (s) => {
+    const now = performance.timeOrigin + performance.now();
+    const uptime = Math.floor((now - s.startedAt) / 1000);
+    const hz = Math.min(500, Math.max(1, Math.round(1000 / s.config.janitorIntervalMs)));
     return [
       ["redis_version", REDIS_COMPAT_VERSION],
       ["keyval_version", KEYVAL_VERSION],
+      ["keyval_runtime", `deno ${Deno.version.deno} v8 ${Deno.version.v8}`],
       ["redis_mode", "standalone"],
-      ["os", `${Deno.build.os} ${Deno.build.arch}`],
+      ["os", `${OS_NAMES[Deno.build.os] ?? Deno.build.os} ${Deno.build.arch}`],
       ["arch_bits", 64],
-      ["runtime", `deno ${Deno.version.deno} v8 ${Deno.version.v8}`],
       ["process_id", Deno.pid],
+      ["process_supervised", "no"],
       ["run_id", RUN_ID],
       ["tcp_port", s.port],
+      ["server_time_usec", Math.floor(now * 1000)],
       ["uptime_in_seconds", uptime],
       ["uptime_in_days", Math.floor(uptime / 86400)],
-      ["hz", Math.max(1, Math.round(1000 / s.config.janitorIntervalMs))],
+      ["hz", hz],
+      ["configured_hz", hz],
       ["executable", Deno.execPath()],
+      ["config_file", ""],
+      ["io_threads_active", 0],
     ];
-  },
-  clients: (s) => [
-    ["connected_clients", s.clients.size],
-    ["maxclients", s.maxClients],
-    ["blocked_clients", 0],
-  ],
-  memory: () => {
+  }],
+  ["clients", "Clients", (s) => {
+    let maxInput = 0;
+    for (const c of s.clients.values()) maxInput = Math.max(maxInput, c.queryBufferBytes());
+    return [
+      // Monitors count too, as in Redis.
+      ["connected_clients", s.clients.size],
+      ["cluster_connections", 0],
+      ["maxclients", s.maxClients],
+      // Redis keeps the largest of the last few seconds; keyval reports the largest right now.
+      ["client_recent_max_input_buffer", maxInput],
+      ["blocked_clients", 0],
+      ["tracking_clients", 0],
+    ];
+  }],
+  ["memory", "Memory", () => {
     const m = Deno.memoryUsage();
     const used = m.heapUsed + m.external;
     return [
@@ -52,22 +83,28 @@ const SECTIONS: Record<string, Section> = {
       ["used_memory_human", human(used)],
       ["used_memory_rss", m.rss],
       ["used_memory_rss_human", human(m.rss)],
-      ["used_memory_heap_total", m.heapTotal],
+      ["keyval_heap_total", m.heapTotal],
       ["maxmemory", 0],
       ["maxmemory_human", "0B"],
       ["maxmemory_policy", "noeviction"],
+      ["mem_fragmentation_ratio", (m.rss / used).toFixed(2)],
       ["mem_allocator", "v8"],
     ];
-  },
-  persistence: (s) => [
+  }],
+  ["persistence", "Persistence", (s) => [
     ["loading", 0],
-    ["rdb_changes_since_last_save", 0],
+    ["async_loading", 0],
     ["rdb_bgsave_in_progress", 0],
+    // Redis sets the last save time to its start when it has never saved.
     ["rdb_last_save_time", Math.floor(s.startedAt / 1000)],
+    ["rdb_last_bgsave_status", "ok"],
+    ["rdb_saves", 0],
     ["aof_enabled", 0],
     ["aof_rewrite_in_progress", 0],
-  ],
-  stats: (s) => {
+    ["aof_rewrites", 0],
+    ["aof_last_write_status", "ok"],
+  ]],
+  ["stats", "Stats", (s) => {
     const st = s.stats;
     const j = s.janitor.stats;
     return [
@@ -77,47 +114,82 @@ const SECTIONS: Record<string, Section> = {
       ["total_net_output_bytes", st.netOutputBytes],
       ["rejected_connections", st.rejectedConnections],
       ["expired_keys", s.keyspace.expiredKeys],
+      ["expired_time_cap_reached_count", j.timeLimited],
       ["expire_cycle_cpu_milliseconds", Math.round(j.busyMs)],
       ["evicted_keys", 0],
+      ["evicted_clients", 0],
       ["keyspace_hits", s.keyspace.hits],
       ["keyspace_misses", s.keyspace.misses],
       ["total_error_replies", st.errorReplies],
-      ["total_protocol_errors", st.protocolErrors],
+      ["keyval_protocol_errors", st.protocolErrors],
     ];
-  },
-  replication: () => [
+  }],
+  ["replication", "Replication", () => [
     ["role", "master"],
     ["connected_slaves", 0],
+    ["master_failover_state", "no-failover"],
+    ["master_replid", REPL_ID],
+    ["master_replid2", "0".repeat(40)],
     ["master_repl_offset", 0],
-  ],
-  cpu: () => {
+    ["second_repl_offset", -1],
+    ["repl_backlog_active", 0],
+  ]],
+  ["cpu", "CPU", () => {
     const u = process.cpuUsage();
     return [
       ["used_cpu_sys", (u.system / 1e6).toFixed(6)],
       ["used_cpu_user", (u.user / 1e6).toFixed(6)],
+      ["used_cpu_sys_children", "0.000000"],
+      ["used_cpu_user_children", "0.000000"],
     ];
-  },
-  commandstats: (s) => {
-    const rows: [string, string][] = [];
+  }],
+  ["modules", "Modules", () => []],
+  ["commandstats", "Commandstats", (s) => {
+    const rows: Row[] = [];
     for (const cmd of s.commands.all()) {
-      if (cmd.calls === 0 && cmd.rejectedCalls === 0) continue;
+      if (cmd.calls === 0 && cmd.rejectedCalls === 0 && cmd.failedCalls === 0) continue;
+      const perCall = cmd.calls === 0 ? 0 : cmd.usec / cmd.calls;
       rows.push([
         `cmdstat_${cmd.fullName}`,
-        `calls=${cmd.calls},rejected_calls=${cmd.rejectedCalls},failed_calls=${cmd.failedCalls}`,
+        `calls=${cmd.calls},usec=${Math.round(cmd.usec)},usec_per_call=${perCall.toFixed(2)},` +
+        `rejected_calls=${cmd.rejectedCalls},failed_calls=${cmd.failedCalls}`,
       ]);
     }
     return rows;
-  },
-  keyspace: (s) => {
+  }],
+  ["errorstats", "Errorstats", (s) => {
+    // Sorted by code, as Redis's radix tree lists them.
+    const codes = [...s.stats.errorTypes.keys()].sort();
+    return codes.map((code) => [`errorstat_${code}`, `count=${s.stats.errorTypes.get(code)}`]);
+  }],
+  ["latencystats", "Latencystats", (s) => {
+    if (!s.config.latencyTracking) return [];
+    const rows: Row[] = [];
+    for (const cmd of s.commands.all()) {
+      const h = cmd.latency;
+      if (h.count === 0) continue;
+      // Each value is the upper bound of the power-of-two µs bucket holding the percentile
+      // (Redis's HDR histogram is finer); past the last bucket, the last bound.
+      const parts = s.config.latencyTrackingInfoPercentiles.map((p) => {
+        const v = h.quantile(p / 100);
+        return `p${p}=${(Number.isFinite(v) ? v : BOUNDS_US[BOUNDS_US.length - 1]).toFixed(3)}`;
+      });
+      rows.push([`latency_percentiles_usec_${cmd.fullName}`, parts.join(",")]);
+    }
+    return rows;
+  }],
+  ["cluster", "Cluster", () => [["cluster_enabled", 0]]],
+  ["keyspace", "Keyspace", (s) => {
     const ks = s.keyspace;
     if (ks.size === 0) return [];
     const expires = ks.expires.size;
     const avgTtl = expires === 0 ? 0 : Math.round(s.janitor.stats.avgTtlMs);
     return [["db0", `keys=${ks.size},expires=${expires},avg_ttl=${avgTtl}`]];
-  },
-};
+  }],
+];
 
-const DEFAULT_SECTIONS = [
+/** The sections INFO gives without arguments (and for "default"), as Redis 7. */
+const DEFAULT_SECTIONS = new Set([
   "server",
   "clients",
   "memory",
@@ -125,25 +197,26 @@ const DEFAULT_SECTIONS = [
   "stats",
   "replication",
   "cpu",
+  "modules",
+  "errorstats",
+  "cluster",
   "keyspace",
-];
+]);
 
-function title(name: string): string {
-  return name[0].toUpperCase() + name.slice(1);
-}
-
-/** The INFO text for the given section names (none: the default sections). */
+/** The INFO text for the given lower-case section names (none: the default sections). Several
+ * names give the union, in Redis's section order; unknown names are ignored. */
 export function infoText(s: ServerState, names: string[]): string {
-  let wanted: string[];
-  if (names.length === 0 || names.includes("default")) wanted = DEFAULT_SECTIONS;
-  else if (names.includes("all") || names.includes("everything")) wanted = Object.keys(SECTIONS);
-  else wanted = Object.keys(SECTIONS).filter((n) => names.includes(n));
+  const wanted = new Set(names.length === 0 ? DEFAULT_SECTIONS : names);
+  const all = wanted.has("all") || wanted.has("everything");
+  const defaults = wanted.has("default");
   const parts: string[] = [];
-  for (const name of wanted) {
-    const rows = SECTIONS[name](s).map(([k, v]) => `${k}:${v}`);
-    parts.push([`# ${title(name)}`, ...rows].join("\r\n"));
+  for (const [name, heading, section] of SECTIONS) {
+    if (!all && !wanted.has(name) && !(defaults && DEFAULT_SECTIONS.has(name))) continue;
+    let text = `# ${heading}\r\n`;
+    for (const [k, v] of section(s)) text += `${k}:${v}\r\n`;
+    parts.push(text);
   }
-  return parts.join("\r\n\r\n") + (parts.length ? "\r\n" : "");
+  return parts.join("\r\n");
 }
 
 /** INFO [section ...] */

@@ -150,7 +150,6 @@ export function unknownCommandError(cx: Context): string {
 /** Runs one request: looks the command up, checks arity, runs the handler, counts. */
 export function dispatch(cx: Context): void {
   const server = cx.server;
-  const stats = server.stats;
   let cmd = server.commands.find(cx, 0);
   if (cmd === undefined) {
     cx.out.error(unknownCommandError(cx));
@@ -160,7 +159,7 @@ export function dispatch(cx: Context): void {
     // A container (CLIENT, CONFIG ...): the subcommand is the command, with its own arity.
     const sub = server.commands.findSub(cx, cmd);
     if (sub === undefined) {
-      cmd.rejectedCalls++;
+      // Counted nowhere but in the error counters: Redis found no command to charge it to.
       const name = cmd.spec.name.toUpperCase();
       cx.out.error(`ERR unknown subcommand '${cText(cx.arg(1), 128)}'. Try ${name} HELP.`);
       return;
@@ -172,9 +171,15 @@ export function dispatch(cx: Context): void {
     cx.out.error(`ERR wrong number of arguments for '${cmd.fullName}' command`);
     return;
   }
+  // The one cost MONITOR adds when nobody monitors: this check.
+  if (server.monitors.active) return server.monitors.call(cx, cmd);
+  call(cx, cmd);
+}
+
+/** Runs a command that passed lookup and the arity check, and counts it (Redis's call()). */
+export function call(cx: Context, cmd: Command): void {
+  const stats = cx.server.stats;
   const errorsBefore = stats.errorReplies;
-  stats.commands++;
-  cmd.calls++;
   cx.client.lastCommand = cmd.fullName;
   const timing = cx.server.timing;
   if (timing.shared(cx, cmd)) {
@@ -185,7 +190,11 @@ export function dispatch(cx: Context): void {
     run(cx, cmd);
     timing.commandEnd(cx, cmd, t0);
   }
-  if (stats.errorReplies !== errorsBefore) cmd.failedCalls++;
+  // Counted once run, as Redis's call() does: INFO and STATS do not count themselves.
+  stats.commands++;
+  cmd.calls++;
+  // Greater, not different: CONFIG RESETSTAT zeroes the count while it runs.
+  if (stats.errorReplies > errorsBefore) cmd.failedCalls++;
 }
 
 /** Runs the handler, turning a throw into an error reply. */

@@ -40,10 +40,20 @@ export class Janitor {
   };
   private cursor: Iterator<[string, number]> | undefined;
   private timer: ReturnType<typeof setInterval> | undefined;
-  private readonly budgetMs: number;
+  private budgetMs = 0;
 
-  constructor(private readonly keyspace: Keyspace, private readonly intervalMs: number) {
+  constructor(private readonly keyspace: Keyspace, private intervalMs: number) {
+    this.setInterval(intervalMs);
+  }
+
+  /** Changes the interval (CONFIG SET hz): the next cycle runs on the new one. */
+  setInterval(intervalMs: number): void {
+    this.intervalMs = intervalMs;
     this.budgetMs = Math.min(intervalMs / 4, MAX_CYCLE_MS);
+    if (this.timer !== undefined) {
+      this.stop();
+      this.start();
+    }
   }
 
   /** Starts cycling on the interval. */

@@ -30,6 +30,7 @@ const DEFAULTS: Config = {
   slowlogMaxLen: 128,
   latencyMonitorThreshold: 0,
   latencyTracking: true,
+  latencyTrackingInfoPercentiles: [50, 99, 99.9],
   metricsBind: { host: "127.0.0.1", port: 9100 },
 };
 

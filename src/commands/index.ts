@@ -6,6 +6,7 @@ import { keyCommands } from "./keys.ts";
 import { expireCommands } from "./expire.ts";
 import { serverCommands } from "./server.ts";
 import { introspectionCommands } from "./introspection.ts";
+import { zsetCommands } from "./zsets.ts";
 import { latencyCommands } from "./latency.ts";
 import { monitorCommands } from "./monitor.ts";
 
@@ -18,6 +19,7 @@ export function createCommandTable(): CommandTable {
     ...expireCommands,
     ...serverCommands,
     ...introspectionCommands,
+    ...zsetCommands,
     ...latencyCommands,
     ...monitorCommands,
   ]);

@@ -1,0 +1,384 @@
+// Sorted set commands on single members: ZADD and ZINCRBY, removal, scores and ranks, random
+// members and ZSCAN, with Redis 7.0's replies and errors. Ranges are in zsets_range.ts, unions
+// and intersections in zsets_algebra.ts, pops (blocking too) in zsets_pop.ts, score text in
+// zsets_score.ts.
+import type { Context } from "./context.ts";
+import type { CommandSpec } from "./table.ts";
+import {
+  createCollection,
+  deleteIfEmpty,
+  readCollection,
+  signalKeyReady,
+  writeCollection,
+} from "./collections.ts";
+import { parseScan, scanReply } from "./scan.ts";
+import { parseInt64 } from "./numbers.ts";
+import { NOT_FLOAT, NOT_INTEGER, SYNTAX } from "./replies.ts";
+import { NAN_SCORE, parseScore, replyScore } from "./zsets_score.ts";
+import { zsetRangeCommands } from "./zsets_range.ts";
+import { zsetAlgebraCommands } from "./zsets_algebra.ts";
+import { zsetPopCommands } from "./zsets_pop.ts";
+import {
+  ADDED,
+  NAN,
+  NOP,
+  UPDATED,
+  ZADD_GT,
+  ZADD_INCR,
+  ZADD_LT,
+  ZADD_NX,
+  ZADD_XX,
+  ZsetValue,
+} from "../store/zset.ts";
+
+/** LONG_MAX, the bound of Redis's counts. */
+const LONG_MAX = 9223372036854775807n;
+
+/** ZADD, and ZINCRBY (`flags` ZADD_INCR): Redis's zaddGenericCommand. */
+function zaddGeneric(cx: Context, flags: number): void {
+  let ch = false;
+  let at = 2;
+  // ZINCRBY reads options too, as Redis does: "ZINCRBY k nx m" is a syntax error.
+  for (; at < cx.argc; at++) {
+    if (cx.argIs(at, "nx")) flags |= ZADD_NX;
+    else if (cx.argIs(at, "xx")) flags |= ZADD_XX;
+    else if (cx.argIs(at, "ch")) ch = true;
+    else if (cx.argIs(at, "incr")) flags |= ZADD_INCR;
+    else if (cx.argIs(at, "gt")) flags |= ZADD_GT;
+    else if (cx.argIs(at, "lt")) flags |= ZADD_LT;
+    else break;
+  }
+  const rest = cx.argc - at;
+  if (rest === 0 || rest % 2 !== 0) return cx.out.error(SYNTAX);
+  const pairs = rest / 2;
+  const nx = (flags & ZADD_NX) !== 0;
+  if (nx && (flags & ZADD_XX)) {
+    return cx.out.error("ERR XX and NX options at the same time are not compatible");
+  }
+  const gt = (flags & ZADD_GT) !== 0;
+  const lt = (flags & ZADD_LT) !== 0;
+  if ((gt && nx) || (lt && nx) || (gt && lt)) {
+    return cx.out.error("ERR GT, LT, and/or NX options at the same time are not compatible");
+  }
+  const incr = (flags & ZADD_INCR) !== 0;
+  if (incr && pairs > 1) {
+    return cx.out.error("ERR INCR option supports a single increment-element pair");
+  }
+  // Every score is checked before anything changes: the command applies fully or not at all.
+  const scores: number[] = new Array(pairs);
+  for (let j = 0; j < pairs; j++) {
+    const s = parseScore(cx.arg(at + 2 * j));
+    if (s === undefined) return cx.out.error(NOT_FLOAT);
+    scores[j] = s;
+  }
+  const key = cx.arg(1);
+  const found = writeCollection(cx, key, ZsetValue);
+  if (found === null) return;
+  let added = 0;
+  let updated = 0;
+  let processed = 0;
+  let score = 0;
+  if (found !== undefined || !(flags & ZADD_XX)) {
+    const z = found ?? createCollection(cx, key, ZsetValue, () => new ZsetValue())!;
+    for (let j = 0; j < pairs; j++) {
+      const out = z.add(cx.arg(at + 2 * j + 1), scores[j], flags);
+      if (out === NAN) return cx.out.error(NAN_SCORE);
+      if (out === ADDED) added++;
+      else if (out === UPDATED) updated++;
+      if (out !== NOP) {
+        processed++;
+        score = z.newScore;
+      }
+    }
+    if (added > 0) signalKeyReady(cx, key);
+  }
+  if (!incr) return cx.out.int(ch ? added + updated : added);
+  if (processed > 0) replyScore(cx, score);
+  else cx.out.nil();
+}
+
+function zrem(cx: Context): void {
+  const key = cx.arg(1);
+  const z = writeCollection(cx, key, ZsetValue);
+  if (z === null) return;
+  if (z === undefined) return cx.out.int(0);
+  let removed = 0;
+  for (let i = 2; i < cx.argc; i++) {
+    if (z.delete(cx.arg(i))) removed++;
+    if (deleteIfEmpty(cx, key, z)) break;
+  }
+  cx.out.int(removed);
+}
+
+function zcard(cx: Context): void {
+  const z = readCollection(cx, cx.arg(1), ZsetValue);
+  if (z !== null) cx.out.int(z?.size ?? 0);
+}
+
+function zscore(cx: Context): void {
+  const z = readCollection(cx, cx.arg(1), ZsetValue);
+  if (z === null) return;
+  const s = z?.score(cx.arg(2));
+  if (s === undefined) cx.out.nil();
+  else replyScore(cx, s);
+}
+
+function zmscore(cx: Context): void {
+  const z = readCollection(cx, cx.arg(1), ZsetValue);
+  if (z === null) return;
+  cx.out.array(cx.argc - 2);
+  for (let i = 2; i < cx.argc; i++) {
+    const s = z?.score(cx.arg(i));
+    if (s === undefined) cx.out.nil();
+    else replyScore(cx, s);
+  }
+}
+
+/** ZRANK and ZREVRANK (7.0: no WITHSCORE). */
+function zrankGeneric(reverse: boolean): (cx: Context) => void {
+  return (cx) => {
+    const z = readCollection(cx, cx.arg(1), ZsetValue);
+    if (z === null) return;
+    const r = z?.rank(cx.arg(2)) ?? -1;
+    if (r === -1) cx.out.nil();
+    else cx.out.int(reverse ? z!.size - 1 - r : r);
+  };
+}
+
+function zrandmember(cx: Context): void {
+  if (cx.argc >= 3) {
+    const n = parseInt64(cx.arg(2));
+    if (n === undefined) return cx.out.error(NOT_INTEGER);
+    if (n < -LONG_MAX) {
+      return cx.out.error(
+        "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
+      );
+    }
+    if (cx.argc > 4 || (cx.argc === 4 && !cx.argIs(3, "withscores"))) return cx.out.error(SYNTAX);
+    const withScores = cx.argc === 4;
+    if (withScores && (n < -(LONG_MAX / 2n) || n > LONG_MAX / 2n)) {
+      return cx.out.error("ERR value is out of range");
+    }
+    return randomMembers(cx, Number(n), withScores);
+  }
+  const z = readCollection(cx, cx.arg(1), ZsetValue);
+  if (z === null) return;
+  if (z === undefined) return cx.out.nil();
+  z.walk(Math.floor(Math.random() * z.size), 1, false, (m) => cx.out.bulk(m));
+}
+
+/** ZRANDMEMBER with a count: distinct members, or (negative count) picks that may repeat. */
+function randomMembers(cx: Context, count: number, withScores: boolean): void {
+  const z = readCollection(cx, cx.arg(1), ZsetValue);
+  if (z === null) return;
+  if (z === undefined || count === 0) return cx.out.array(0);
+  const size = z.size;
+  const emit = (m: string, s: number) => {
+    cx.out.bulk(m);
+    if (withScores) replyScore(cx, s);
+  };
+  const width = withScores ? 2 : 1;
+  if (count < 0 || count === 1) {
+    const picks = Math.abs(count);
+    cx.out.array(picks * width);
+    for (let i = 0; i < picks; i++) z.walk(Math.floor(Math.random() * size), 1, false, emit);
+    return;
+  }
+  if (count >= size) {
+    cx.out.array(size * width);
+    return z.walk(0, size, false, emit);
+  }
+  // Distinct ranks: a partial Fisher-Yates shuffle of the ranks when most are wanted, random
+  // draws into a Set otherwise (O(count) either way beyond the ranks array).
+  let ranks: number[];
+  if (count * 3 > size) {
+    ranks = Array.from({ length: size }, (_, i) => i);
+    for (let i = 0; i < count; i++) {
+      const j = i + Math.floor(Math.random() * (size - i));
+      [ranks[i], ranks[j]] = [ranks[j], ranks[i]];
+    }
+    ranks.length = count;
+  } else {
+    const chosen = new Set<number>();
+    while (chosen.size < count) chosen.add(Math.floor(Math.random() * size));
+    ranks = [...chosen];
+  }
+  cx.out.array(count * width);
+  for (const r of ranks) z.walk(r, 1, false, emit);
+}
+
+/** C's strtoul view of a SCAN cursor: optional sign and digits within 64 bits. */
+function validCursor(s: string): boolean {
+  const m = /^[+-]?(\d*)$/.exec(s);
+  return m !== null && !(s.length === 1 && m[1] === "") && BigInt(m[1] || "0") < 2n ** 64n;
+}
+
+function zscan(cx: Context): void {
+  // Redis's order: the cursor, then the key (a missing key ignores the options), then options.
+  if (!validCursor(cx.arg(2))) return cx.out.error("ERR invalid cursor");
+  const z = readCollection(cx, cx.arg(1), ZsetValue);
+  if (z === null) return;
+  if (z === undefined) {
+    cx.out.array(2);
+    cx.out.bulk("0");
+    return cx.out.array(0);
+  }
+  const req = parseScan(cx, 2);
+  if (req === undefined) return;
+  const emit = (found: string[]) => {
+    cx.out.array(found.length * 2);
+    for (const m of found) {
+      cx.out.bulk(m);
+      replyScore(cx, z.score(m)!);
+    }
+  };
+  if (z.scan() === undefined) {
+    // The small form answers in one call whatever the cursor or COUNT, as a listpack does.
+    const all: string[] = [];
+    z.walk(0, z.size, false, (m) => all.push(m));
+    return scanReply(
+      cx,
+      { ...req, cursor: 0, count: Infinity },
+      z,
+      () => all.values(),
+      (m) => m,
+      emit,
+    );
+  }
+  scanReply(cx, req, z, () => z.scan()!, (m) => m, emit, (m) => z.score(m) !== undefined);
+}
+
+const readFast: CommandSpec["flags"] = ["readonly", "fast"];
+const oneKey: [number, number, number] = [1, 1, 1];
+const common = { group: "sorted_set" } as const;
+
+/** Every sorted set command. */
+export const zsetCommands: CommandSpec[] = [
+  {
+    ...common,
+    name: "zadd",
+    arity: -4,
+    flags: ["write", "denyoom", "fast"],
+    keys: oneKey,
+    since: "1.2.0",
+    syntax: "key [NX | XX] [GT | LT] [CH] [INCR] score member [score member ...]",
+    summary:
+      "Adds one or more members to a sorted set, or updates their scores. Creates the key if it doesn't exist.",
+    complexity: "O(log(N)) for each item added, where N is the number of elements in the set.",
+    handler: (cx) => zaddGeneric(cx, 0),
+  },
+  {
+    ...common,
+    name: "zincrby",
+    arity: 4,
+    flags: ["write", "denyoom", "fast"],
+    keys: oneKey,
+    since: "1.2.0",
+    syntax: "key increment member",
+    summary: "Increments the score of a member in a sorted set.",
+    complexity: "O(log(N)) where N is the number of elements in the sorted set.",
+    handler: (cx) => zaddGeneric(cx, ZADD_INCR),
+  },
+  {
+    ...common,
+    name: "zrem",
+    arity: -3,
+    flags: ["write", "fast"],
+    keys: oneKey,
+    since: "1.2.0",
+    syntax: "key member [member ...]",
+    summary:
+      "Removes one or more members from a sorted set. Deletes the sorted set if all members were removed.",
+    complexity:
+      "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.",
+    handler: zrem,
+  },
+  {
+    ...common,
+    name: "zcard",
+    arity: 2,
+    flags: readFast,
+    keys: oneKey,
+    since: "1.2.0",
+    syntax: "key",
+    summary: "Returns the number of members in a sorted set.",
+    complexity: "O(1)",
+    handler: zcard,
+  },
+  {
+    ...common,
+    name: "zscore",
+    arity: 3,
+    flags: readFast,
+    keys: oneKey,
+    since: "1.2.0",
+    syntax: "key member",
+    summary: "Returns the score of a member in a sorted set.",
+    complexity: "O(1)",
+    handler: zscore,
+  },
+  {
+    ...common,
+    name: "zmscore",
+    arity: -3,
+    flags: readFast,
+    keys: oneKey,
+    since: "6.2.0",
+    syntax: "key member [member ...]",
+    summary: "Returns the score of one or more members in a sorted set.",
+    complexity: "O(N) where N is the number of members being requested.",
+    handler: zmscore,
+  },
+  {
+    ...common,
+    name: "zrank",
+    arity: 3,
+    flags: readFast,
+    keys: oneKey,
+    since: "2.0.0",
+    syntax: "key member",
+    summary: "Returns the index of a member in a sorted set ordered by ascending scores.",
+    complexity: "O(log(N))",
+    handler: zrankGeneric(false),
+  },
+  {
+    ...common,
+    name: "zrevrank",
+    arity: 3,
+    flags: readFast,
+    keys: oneKey,
+    since: "2.0.0",
+    syntax: "key member",
+    summary: "Returns the index of a member in a sorted set ordered by descending scores.",
+    complexity: "O(log(N))",
+    handler: zrankGeneric(true),
+  },
+  {
+    ...common,
+    name: "zrandmember",
+    arity: -2,
+    flags: ["readonly"],
+    keys: oneKey,
+    since: "6.2.0",
+    syntax: "key [count [WITHSCORES]]",
+    summary: "Returns one or more random members from a sorted set.",
+    complexity: "O(N) where N is the number of members returned",
+    handler: zrandmember,
+  },
+  {
+    ...common,
+    name: "zscan",
+    arity: -3,
+    flags: ["readonly"],
+    keys: oneKey,
+    since: "2.8.0",
+    syntax: "key cursor [MATCH pattern] [COUNT count]",
+    summary: "Iterates over members and scores of a sorted set.",
+    complexity:
+      "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.",
+    handler: zscan,
+  },
+  ...zsetRangeCommands,
+  ...zsetAlgebraCommands,
+  ...zsetPopCommands,
+];

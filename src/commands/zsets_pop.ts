@@ -1,0 +1,192 @@
+// Sorted set pops: ZPOPMIN, ZPOPMAX and ZMPOP, with Redis 7.0's reply shapes (flat for
+// ZPOP*, [key, [[member, score], ...]] for ZMPOP), and the blocking forms BZPOPMIN, BZPOPMAX
+// and BZMPOP.
+import type { Context } from "./context.ts";
+import type { CommandSpec } from "./table.ts";
+import { deleteIfEmpty } from "./collections.ts";
+import { parseInt64 } from "./numbers.ts";
+import { SYNTAX, WRONGTYPE } from "./replies.ts";
+import { replyScore } from "./zsets_score.ts";
+import { ZsetValue } from "../store/zset.ts";
+
+/** LONG_MAX, the bound of Redis's counts. */
+const LONG_MAX = 9223372036854775807n;
+
+/** ZPOPMIN and ZPOPMAX: key [count]. */
+function zpop(max: boolean): (cx: Context) => void {
+  return (cx) => {
+    if (cx.argc > 3) return cx.out.error(SYNTAX);
+    let count = -1;
+    if (cx.argc === 3) {
+      const n = parseInt64(cx.arg(2));
+      if (n === undefined || n < 0) {
+        return cx.out.error("ERR value is out of range, must be positive");
+      }
+      count = Number(n);
+    }
+    popFrom(cx, [cx.arg(1)], max, false, count, false);
+  };
+}
+
+/**
+ * Redis's genericZpopCommand: pops up to `count` (-1: one, flat reply) members from the first
+ * of `keys` holding a sorted set, replying `[m, s, ...]`, or `[key, m, s]` with `emitKey`
+ * (BZPOP*), or `[key, [[m, s], ...]]` with `nested` (ZMPOP, BZMPOP, which get a nil array
+ * when no key holds a set). Returns false when there was nothing to pop (nothing replied then
+ * for blocking callers, which pass `blocking`).
+ */
+export function popFrom(
+  cx: Context,
+  keys: readonly string[],
+  max: boolean,
+  emitKey: boolean,
+  count: number,
+  nested: boolean,
+  blocking = false,
+): boolean {
+  let z: ZsetValue | undefined;
+  let key = "";
+  for (const k of keys) {
+    const v = cx.db.get(k);
+    if (v === undefined) continue;
+    if (!(v instanceof ZsetValue)) {
+      cx.out.error(WRONGTYPE);
+      return true;
+    }
+    z = v;
+    key = k;
+    break;
+  }
+  if (z === undefined) {
+    if (blocking) return false;
+    if (nested) cx.out.nilArray();
+    else cx.out.array(0);
+    return true;
+  }
+  if (count === 0) {
+    cx.out.array(0);
+    return true;
+  }
+  const n = Math.min(count === -1 ? 1 : count, z.size);
+  popReply(cx, z, key, max, n, emitKey, nested);
+  deleteIfEmpty(cx, key, z);
+  return true;
+}
+
+/** Parses ZMPOP's (and BZMPOP's) `numkeys key... MIN|MAX [COUNT n]` from argument `at`. */
+export function parseMpop(
+  cx: Context,
+  at: number,
+): { keys: string[]; max: boolean; count: number } | undefined {
+  const numkeys = parseInt64(cx.arg(at));
+  if (numkeys === undefined || numkeys < 1) {
+    cx.out.error("ERR numkeys should be greater than 0");
+    return undefined;
+  }
+  const whereAt = at + 1 + Number(numkeys);
+  if (numkeys > LONG_MAX || whereAt >= cx.argc) {
+    cx.out.error(SYNTAX);
+    return undefined;
+  }
+  let max: boolean;
+  if (cx.argIs(whereAt, "min")) max = false;
+  else if (cx.argIs(whereAt, "max")) max = true;
+  else {
+    cx.out.error(SYNTAX);
+    return undefined;
+  }
+  let count = -1;
+  for (let j = whereAt + 1; j < cx.argc; j++) {
+    if (count === -1 && cx.argIs(j, "count") && j + 1 < cx.argc) {
+      const n = parseInt64(cx.arg(++j));
+      if (n === undefined || n < 1) {
+        cx.out.error("ERR count should be greater than 0");
+        return undefined;
+      }
+      count = Number(n);
+    } else {
+      cx.out.error(SYNTAX);
+      return undefined;
+    }
+  }
+  return { keys: cx.args(at + 1, whereAt), max, count: count === -1 ? 1 : count };
+}
+
+function zmpop(cx: Context): void {
+  const p = parseMpop(cx, 1);
+  if (p !== undefined) popFrom(cx, p.keys, p.max, true, p.count, true);
+}
+
+/** Replies with the `n` lowest (or highest) members of `z` in the shape asked, and pops them. */
+function popReply(
+  cx: Context,
+  z: ZsetValue,
+  key: string,
+  max: boolean,
+  n: number,
+  emitKey: boolean,
+  nested: boolean,
+): void {
+  if (nested) {
+    cx.out.array(2);
+    cx.out.bulk(key);
+    cx.out.array(n);
+  } else if (emitKey) {
+    cx.out.array(2 * n + 1);
+    cx.out.bulk(key);
+  } else {
+    cx.out.array(2 * n);
+  }
+  z.walk(max ? z.size - 1 : 0, n, max, (m, s) => {
+    if (nested) cx.out.array(2);
+    cx.out.bulk(m);
+    replyScore(cx, s);
+  });
+  if (max) z.deleteRange(z.size - n, z.size);
+  else z.deleteRange(0, n);
+}
+
+/** The pop commands. */
+export const zsetPopCommands: CommandSpec[] = [
+  {
+    group: "sorted_set",
+    name: "zpopmin",
+    arity: -2,
+    flags: ["write", "fast"],
+    keys: [1, 1, 1],
+    since: "5.0.0",
+    syntax: "key [count]",
+    summary:
+      "Returns the lowest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
+    complexity:
+      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+    handler: zpop(false),
+  },
+  {
+    group: "sorted_set",
+    name: "zpopmax",
+    arity: -2,
+    flags: ["write", "fast"],
+    keys: [1, 1, 1],
+    since: "5.0.0",
+    syntax: "key [count]",
+    summary:
+      "Returns the highest-scoring members from a sorted set after removing them. Deletes the sorted set if the last member was popped.",
+    complexity:
+      "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.",
+    handler: zpop(true),
+  },
+  {
+    group: "sorted_set",
+    name: "zmpop",
+    arity: -4,
+    flags: ["write"],
+    since: "7.0.0",
+    syntax: "numkeys key [key ...] MIN | MAX [COUNT count]",
+    summary:
+      "Returns the highest- or lowest-scoring members from one or more sorted sets after removing them. Deletes the sorted set if the last member was popped.",
+    complexity:
+      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+    handler: zmpop,
+  },
+];

@@ -1,0 +1,203 @@
+// The sorted set store against a plain sorted-array model: thousands of random adds, updates,
+// deletes and range deletes, after each of which ranks, scores, score and lex counts and walks
+// must agree. Run for both forms (the small arrays and the skip list the set moves to).
+import assert from "node:assert/strict";
+import {
+  ADDED,
+  type LexBound,
+  NAN,
+  NOP,
+  UPDATED,
+  ZADD_GT,
+  ZADD_INCR,
+  ZADD_LT,
+  ZADD_NX,
+  ZADD_XX,
+  ZsetValue,
+} from "../../src/store/zset.ts";
+
+/** A tiny seeded PRNG (mulberry32), so a failure can be replayed. */
+function rng(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Entry = [string, number];
+
+/** The model: entries sorted by (score, member). */
+class Model {
+  entries: Entry[] = [];
+  private sort(): void {
+    this.entries.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+  score(m: string): number | undefined {
+    return this.entries.find((e) => e[0] === m)?.[1];
+  }
+  set(m: string, s: number): void {
+    this.delete(m);
+    this.entries.push([m, s]);
+    this.sort();
+  }
+  delete(m: string): boolean {
+    const i = this.entries.findIndex((e) => e[0] === m);
+    if (i === -1) return false;
+    this.entries.splice(i, 1);
+    return true;
+  }
+  rank(m: string): number {
+    return this.entries.findIndex((e) => e[0] === m);
+  }
+}
+
+function walkAll(z: ZsetValue, from: number, count: number, reverse: boolean): Entry[] {
+  const out: Entry[] = [];
+  z.walk(from, count, reverse, (m, s) => out.push([m, s]));
+  return out;
+}
+
+/** Checks every query of `z` against the model. */
+function check(z: ZsetValue, model: Model, rand: () => number, members: string[]): void {
+  const e = model.entries;
+  assert.equal(z.size, e.length);
+  assert.deepEqual(walkAll(z, 0, e.length, false), e);
+  if (e.length > 0) {
+    assert.deepEqual(walkAll(z, e.length - 1, e.length, true), [...e].reverse());
+    const from = Math.floor(rand() * e.length);
+    const count = Math.floor(rand() * 10);
+    assert.deepEqual(walkAll(z, from, count, false), e.slice(from, from + count));
+    assert.deepEqual(
+      walkAll(z, from, count, true),
+      e.slice(Math.max(0, from - count + 1), from + 1).reverse(),
+    );
+  }
+  for (let k = 0; k < 5; k++) {
+    const m = members[Math.floor(rand() * members.length)];
+    assert.equal(z.score(m), model.score(m));
+    assert.equal(z.rank(m), model.rank(m));
+    const x = Math.floor(rand() * 40) - 20 + (rand() < 0.5 ? 0.5 : 0);
+    assert.equal(z.countScoreBelow(x, false), e.filter((t) => t[1] < x).length);
+    assert.equal(z.countScoreBelow(x, true), e.filter((t) => t[1] <= x).length);
+  }
+}
+
+function randomOps(seed: number, nMembers: number, ops: number, bigMembers: boolean): void {
+  const rand = rng(seed);
+  const members = Array.from(
+    { length: nMembers },
+    (_, i) => (bigMembers && i % 7 === 0 ? "x".repeat(70) : "") + "m" + i,
+  );
+  const z = new ZsetValue();
+  const model = new Model();
+  for (let op = 0; op < ops; op++) {
+    const m = members[Math.floor(rand() * members.length)];
+    const score = Math.floor(rand() * 40) - 20 + (rand() < 0.3 ? 0.25 : 0);
+    const r = rand();
+    if (r < 0.55) {
+      const flags = [0, 0, ZADD_NX, ZADD_XX, ZADD_GT, ZADD_LT, ZADD_INCR][Math.floor(rand() * 7)];
+      const cur = model.score(m);
+      const out = z.add(m, score, flags);
+      const want = cur === undefined ? score : flags & ZADD_INCR ? cur + score : score;
+      let expected: number;
+      if (cur === undefined) expected = flags & ZADD_XX ? NOP : ADDED;
+      else if (flags & ZADD_NX) expected = NOP;
+      else if ((flags & ZADD_GT && want <= cur) || (flags & ZADD_LT && want >= cur)) {
+        expected = NOP;
+      } else expected = want === cur ? 0 : UPDATED;
+      assert.equal(out, expected, `op ${op}: add ${m} ${score} flags ${flags}`);
+      if (expected === ADDED || expected === UPDATED) model.set(m, want);
+      if (expected !== NOP) assert.equal(z.newScore, want);
+    } else if (r < 0.85) {
+      assert.equal(z.delete(m), model.delete(m));
+    } else if (r < 0.9 && model.entries.length > 0) {
+      const from = Math.floor(rand() * model.entries.length);
+      const to = Math.min(model.entries.length, from + Math.floor(rand() * 5));
+      z.deleteRange(from, to);
+      model.entries.splice(from, to - from);
+    }
+    check(z, model, rand, members);
+  }
+}
+
+Deno.test("small sorted sets match the model", () => {
+  for (let seed = 1; seed <= 5; seed++) randomOps(seed, 30, 600, false);
+});
+
+Deno.test("skip lists match the model through growth and shrinking", () => {
+  for (let seed = 10; seed <= 12; seed++) randomOps(seed, 400, 3000, false);
+});
+
+Deno.test("a long member moves a small set to the skip list", () => {
+  const z = new ZsetValue();
+  z.add("a", 1, 0);
+  assert.equal(z.encoding(), "listpack");
+  z.add("y".repeat(65), 2, 0);
+  assert.equal(z.encoding(), "skiplist");
+  z.delete("y".repeat(65));
+  assert.equal(z.encoding(), "skiplist", "Redis never converts back in place");
+  randomOps(99, 60, 1500, true);
+});
+
+Deno.test("the 129th member moves a small set to the skip list", () => {
+  const z = new ZsetValue();
+  for (let i = 0; i < 128; i++) z.add("m" + i, i, 0);
+  assert.equal(z.encoding(), "listpack");
+  z.add("m128", 128, 0);
+  assert.equal(z.encoding(), "skiplist");
+  assert.equal(z.rank("m100"), 100);
+});
+
+Deno.test("lex counts bisect by member bytes", () => {
+  const members = ["", "a", "ab", "b", "\xff", "\x00"];
+  for (const big of [false, true]) {
+    const z = big
+      ? ZsetValue.of(members.map((m) => m + "z".repeat(70)), [0, 0, 0, 0, 0, 0])
+      : ZsetValue.of(members, [0, 0, 0, 0, 0, 0]);
+    const suffix = big ? "z".repeat(70) : "";
+    const sorted = members.map((m) => m + suffix).sort();
+    const bound = (value: string): LexBound => ({ inf: 0, value });
+    for (const v of ["", "a", "a\x00", "b", "c", "\xff\xff"]) {
+      assert.equal(z.countLexBelow(bound(v), false), sorted.filter((m) => m < v).length);
+      assert.equal(z.countLexBelow(bound(v), true), sorted.filter((m) => m <= v).length);
+    }
+    assert.equal(z.countLexBelow({ inf: -1, value: "" }, true), 0);
+    assert.equal(z.countLexBelow({ inf: 1, value: "" }, false), 6);
+  }
+});
+
+Deno.test("NaN scores and NaN increments are refused", () => {
+  const z = new ZsetValue();
+  assert.equal(z.add("a", NaN, 0), NAN);
+  assert.equal(z.add("a", Infinity, 0), ADDED);
+  assert.equal(z.add("a", -Infinity, ZADD_INCR), NAN);
+  assert.equal(z.score("a"), Infinity);
+});
+
+Deno.test("-0 reads back as 0 in the small form only, as in Redis", () => {
+  const small = new ZsetValue();
+  small.add("a", -0, 0);
+  assert.ok(Object.is(small.score("a"), 0));
+  assert.ok(Object.is(small.newScore, -0), "the reply still shows the given -0");
+  const big = ZsetValue.of(["x".repeat(65)], [-0]);
+  assert.ok(Object.is(big.score("x".repeat(65)), -0));
+});
+
+Deno.test("clone copies both forms deeply", () => {
+  for (const n of [5, 300]) {
+    const z = new ZsetValue();
+    for (let i = 0; i < n; i++) z.add("m" + i, i % 17, 0);
+    const c = z.clone();
+    z.delete("m1");
+    z.add("new", 3, 0);
+    assert.equal(c.size, n);
+    assert.equal(c.score("m1"), 1);
+    assert.equal(c.score("new"), undefined);
+    assert.equal(c.encoding(), z.encoding());
+    c.add("other", 2, 0);
+    assert.equal(z.score("other"), undefined);
+    assert.equal(c.rank("m0"), 0);
+  }
+});

@@ -29,37 +29,34 @@ export async function pipeMode(conn: Connection, timeoutSeconds: number): Promis
   let errors = 0;
   let replies = 0;
   let lastReplyAt = Date.now();
+  // Why the reply loop must stop early; set before the connection is closed under it. (A race
+  // against each read would cost a promise per reply: --pipe reads millions.)
+  let failure: string | undefined;
 
   const writing = (async () => {
     for await (const chunk of Deno.stdin.readable) await conn.write(chunk);
     await conn.send(["ECHO", marker]);
     sent = true;
     await print("All data transferred. Waiting for the last reply...\n");
-  })();
-  // A write that fails (the server went away) ends the wait on replies too.
-  const writeFailed = writing.then(() => new Promise<never>(() => {}), (err: Error) => err);
-
-  let timer: ReturnType<typeof setInterval> | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    if (timeoutSeconds <= 0) return;
-    timer = setInterval(() => {
-      if (sent && Date.now() - lastReplyAt > timeoutSeconds * 1000) resolve("timeout");
-    }, 100);
+  })().catch((err: Error) => {
+    failure ??= `Error writing to the server: ${err.message}\n`;
+    conn.close();
   });
+
+  const timer = timeoutSeconds > 0
+    ? setInterval(() => {
+      if (sent && Date.now() - lastReplyAt > timeoutSeconds * 1000) {
+        failure ??= `No replies for ${timeoutSeconds} seconds: exiting.\n`;
+        conn.close();
+      }
+    }, 100)
+    : undefined;
 
   try {
     while (true) {
-      const next = await Promise.race([conn.read(), writeFailed, timedOut]);
-      if (next === "timeout") {
-        await printError(`No replies for ${timeoutSeconds} seconds: exiting.\n`);
-        return 1;
-      }
-      if (next instanceof Error) {
-        await printError(`Error writing to the server: ${next.message}\n`);
-        return 1;
-      }
+      const next = await conn.read();
       if (next === null) {
-        await printError("Error reading from the server: Connection reset by peer\n");
+        await printError(failure ?? "Error reading from the server: Connection reset by peer\n");
         return 1;
       }
       lastReplyAt = Date.now();
@@ -75,6 +72,7 @@ export async function pipeMode(conn: Connection, timeoutSeconds: number): Promis
   } finally {
     clearInterval(timer);
   }
+  await writing;
   await print(`errors: ${errors}, replies: ${replies}\n`);
   return errors ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 // The client side of RESP2 for keyval-cli: requests out, replies in. The server's own codec
 // decodes requests and encodes replies; a client needs the opposite directions, so they live here.
 // Values stay byte strings (one char per byte) from the socket to the terminal.
-import { fromBytes, fromText, toBytes } from "../protocol/latin1.ts";
+import { ByteBuffer, fromText, toBytes } from "../protocol/latin1.ts";
 
 /** A decoded reply. A nil array (`*-1`) is a nil, as hiredis reports it to redis-cli. */
 export type Reply =
@@ -35,7 +35,7 @@ interface Pending {
  * arrives in many chunks is parsed once, not again from its start on every chunk.
  */
 export class ReplyParser {
-  private buf = new Uint8Array(64 * 1024);
+  private mem = new ByteBuffer(64 * 1024);
   private start = 0;
   private end = 0;
   private stack: Pending[] = [];
@@ -43,19 +43,15 @@ export class ReplyParser {
   /** Appends bytes read from the socket. */
   push(chunk: Uint8Array): void {
     if (this.start === this.end) this.start = this.end = 0;
-    if (this.end + chunk.length > this.buf.length) {
+    const size = this.mem.bytes.length;
+    if (this.end + chunk.length > size) {
       const live = this.end - this.start;
-      if (live + chunk.length > this.buf.length) {
-        const next = new Uint8Array(Math.max(this.buf.length * 2, (live + chunk.length) * 2));
-        next.set(this.buf.subarray(this.start, this.end));
-        this.buf = next;
-      } else {
-        this.buf.copyWithin(0, this.start, this.end);
-      }
+      this.mem.bytes.copyWithin(0, this.start, this.end);
+      if (live + chunk.length > size) this.mem.resize((live + chunk.length) * 2, live);
       this.start = 0;
       this.end = live;
     }
-    this.buf.set(chunk, this.end);
+    this.mem.bytes.set(chunk, this.end);
     this.end += chunk.length;
   }
 
@@ -66,39 +62,34 @@ export class ReplyParser {
 
   /** The next complete reply, or undefined when more bytes are needed. */
   next(): Reply | undefined {
-    const b = this.buf;
+    const b = this.mem.bytes;
     while (true) {
-      const lineEnd = b.subarray(this.start, this.end).indexOf(CR);
-      if (lineEnd < 0 || this.start + lineEnd + 1 >= this.end) return undefined;
-      const eol = this.start + lineEnd;
-      const kind = b[this.start];
-      const line = fromBytes(b.subarray(this.start + 1, eol));
+      const start = this.start;
+      let eol = start;
+      while (eol < this.end && b[eol] !== CR) eol++;
+      if (eol + 1 >= this.end) return undefined;
+      const kind = b[start];
       let value: Reply;
-      if (kind === 43) value = { type: "status", text: line };
-      else if (kind === 45) value = { type: "error", text: line };
-      else if (kind === 58) value = { type: "integer", text: line };
-      else if (kind === 36) {
-        const n = this.length(line);
+      if (kind === 36) { // $: bulk string
+        const n = this.length(start + 1, eol);
         if (n < 0) value = { type: "nil" };
         else {
           if (eol + 2 + n + 2 > this.end) return undefined;
-          value = { type: "bulk", text: fromBytes(b.subarray(eol + 2, eol + 2 + n)) };
-          this.start = eol + 2 + n + 2;
-          const done = this.complete(value);
-          if (done) return done;
-          continue;
+          value = { type: "bulk", text: this.mem.latin1(eol + 2, eol + 2 + n) };
+          eol += n + 2;
         }
-      } else if (kind === 42) {
-        const n = this.length(line);
-        this.start = eol + 2;
+      } else if (kind === 42) { // *: array
+        const n = this.length(start + 1, eol);
         if (n > 0) {
+          this.start = eol + 2;
           this.stack.push({ items: [], left: n });
           continue;
         }
-        const done = this.complete(n < 0 ? { type: "nil" } : { type: "array", items: [] });
-        if (done) return done;
-        continue;
-      } else {
+        value = n < 0 ? { type: "nil" } : { type: "array", items: [] };
+      } else if (kind === 43) value = { type: "status", text: this.mem.latin1(start + 1, eol) };
+      else if (kind === 45) value = { type: "error", text: this.mem.latin1(start + 1, eol) };
+      else if (kind === 58) value = { type: "integer", text: this.mem.latin1(start + 1, eol) };
+      else {
         throw new ProtocolError(
           `Protocol error, got "${String.fromCharCode(kind)}" as reply type byte`,
         );
@@ -109,10 +100,19 @@ export class ReplyParser {
     }
   }
 
-  private length(line: string): number {
-    const n = Number(line);
-    if (!Number.isInteger(n)) throw new ProtocolError(`Bad length in reply: ${line}`);
-    return n;
+  /** A length in bytes [s, e): digits with an optional minus sign. */
+  private length(s: number, e: number): number {
+    const b = this.mem.bytes;
+    const negative = b[s] === 45;
+    let n = 0;
+    for (let i = negative ? s + 1 : s; i < e; i++) {
+      const d = b[i] - 48;
+      if (d < 0 || d > 9 || i - s > 18) {
+        throw new ProtocolError(`Bad length in reply: ${this.mem.latin1(s, e)}`);
+      }
+      n = n * 10 + d;
+    }
+    return negative ? -n : n;
   }
 
   /** Files a finished value into the array being built; returns the top-level reply once done. */

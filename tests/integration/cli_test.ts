@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { RawClient } from "../helpers/raw.ts";
 import { startServer } from "../helpers/server.ts";
+import { type Reply, ReplyParser } from "../../src/cli/resp.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 const CLI = new URL("../../src/cli/main.ts", import.meta.url).pathname;
@@ -542,3 +543,38 @@ testWithKeyval("cli: keyval-cli beside redis-cli, one-shot, stdin, --pipe, --sta
 ]);
 
 testWithKeyval("cli: the interactive prompt in tmux", () => [step6, step7]);
+
+Deno.test("cli: the reply parser takes replies cut at any byte, and several in one chunk", () => {
+  const wire = "*4\r\n$3\r\nfoo\r\n*2\r\n:-12\r\n*0\r\n$-1\r\n*3\r\n+OK\r\n-ERR bad\r\n" +
+    "$4\r\na\r\nb\r\n*-1\r\n$0\r\n\r\n";
+  const expected: Reply[] = [
+    {
+      type: "array",
+      items: [
+        { type: "bulk", text: "foo" },
+        { type: "array", items: [{ type: "integer", text: "-12" }, { type: "array", items: [] }] },
+        { type: "nil" },
+        {
+          type: "array",
+          items: [{ type: "status", text: "OK" }, { type: "error", text: "ERR bad" }, {
+            type: "bulk",
+            text: "a\r\nb",
+          }],
+        },
+      ],
+    },
+    { type: "nil" },
+    { type: "bulk", text: "" },
+  ];
+  const bytes = new TextEncoder().encode(wire);
+  for (let cut = 0; cut <= bytes.length; cut++) {
+    const parser = new ReplyParser();
+    const got: Reply[] = [];
+    for (const part of [bytes.subarray(0, cut), bytes.subarray(cut)]) {
+      parser.push(part);
+      for (let r; (r = parser.next());) got.push(r);
+    }
+    assert.deepEqual(got, expected, `cut at ${cut}`);
+    assert.equal(parser.buffered, 0);
+  }
+});

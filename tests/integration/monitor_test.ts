@@ -35,7 +35,7 @@ Deno.test("MONITOR shows each command run, quoted as Redis quotes it", async () 
     const m = await monitor(port);
     const c = await RawClient.connect(port);
     try {
-      const addr = await addrOf(c); // CLIENT INFO is admin-free but the line comes first
+      const addr = await addrOf(c); // CLIENT INFO is no admin command: the monitor sees it
       assert.match(strip(await m.reply()), /^\[0 127\.0\.0\.1:\d+\] "CLIENT" "INFO"$/);
       assert.equal(await c.call("SET", "k", 'a"b\\c\r\n\t\x07\x08\x00\xff~ '), "OK");
       assert.equal(

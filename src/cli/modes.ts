@@ -5,7 +5,14 @@ import type { Connection, Reply } from "./resp.ts";
 
 /** Writes a byte string to stdout. */
 export async function print(s: string): Promise<void> {
-  await writeAll(Deno.stdout, toBytes(s));
+  try {
+    await writeAll(Deno.stdout, toBytes(s));
+  } catch (err) {
+    // The reader went away (`keyval-cli keys '*' | head -1`): end quietly with the status a
+    // shell reports for redis-cli, which SIGPIPE kills there.
+    if (err instanceof Deno.errors.BrokenPipe) Deno.exit(141);
+    throw err;
+  }
 }
 
 /** Writes text to stderr. */

@@ -4,7 +4,7 @@
 // members below the lower end and the number up to the upper end, each found in O(log n).
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
-import { deleteIfEmpty, readCollection, writeCollection } from "./collections.ts";
+import { deleteIfEmpty, readCollection, signalKeyReady, writeCollection } from "./collections.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
 import { parseRangeScore, replyScore } from "./zsets_score.ts";
@@ -210,6 +210,7 @@ function storeRange(
     scores.push(s);
   });
   cx.db.set(dst, ZsetValue.of(members, scores));
+  signalKeyReady(cx, dst);
   cx.out.int(members.length);
 }
 

@@ -6,6 +6,8 @@ import { keyCommands } from "./keys.ts";
 import { expireCommands } from "./expire.ts";
 import { serverCommands } from "./server.ts";
 import { introspectionCommands } from "./introspection.ts";
+import { hashCommands } from "./hashes.ts";
+import { setCommands } from "./sets.ts";
 import { zsetCommands } from "./zsets.ts";
 import { latencyCommands } from "./latency.ts";
 import { monitorCommands } from "./monitor.ts";
@@ -22,5 +24,7 @@ export function createCommandTable(): CommandTable {
     ...zsetCommands,
     ...latencyCommands,
     ...monitorCommands,
+    ...hashCommands,
+    ...setCommands,
   ]);
 }

@@ -1,0 +1,129 @@
+// A Redis set. Members live in an array (for O(1) uniform random picks, which SPOP, SRANDMEMBER
+// and SINTERCARD-free sampling need) and in a Map from member to its array position (for O(1)
+// membership and removal: the last member moves into the hole). Walks that must survive
+// changes (SSCAN) use the Map's iterator, which visits every member present from its start to
+// its end whatever is added or removed meanwhile; the array's order shifts on every removal.
+import type { Collection } from "./keyspace.ts";
+import { parseInt64 } from "../commands/numbers.ts";
+
+/** Redis's set-max-intset-entries, set-max-listpack-entries and set-max-listpack-value. */
+const MAX_INTSET_ENTRIES = 512;
+const MAX_LISTPACK_ENTRIES = 128;
+const MAX_LISTPACK_VALUE = 64;
+
+/** A set of byte strings. */
+export class SetValue implements Collection {
+  readonly type = "set";
+  /** Member → its position in `members`. */
+  private readonly index = new Map<string, number>();
+  private readonly members: string[] = [];
+
+  /** A set holding `members` (duplicates collapse). */
+  static of(members: Iterable<string>): SetValue {
+    const s = new SetValue();
+    for (const m of members) s.add(m);
+    return s;
+  }
+
+  get size(): number {
+    return this.members.length;
+  }
+
+  /** Redis's encoding for a set with these members (from the current contents, not sticky). */
+  encoding(): string {
+    const n = this.members.length;
+    if (n > MAX_INTSET_ENTRIES) return "hashtable";
+    let ints = true;
+    let short = n <= MAX_LISTPACK_ENTRIES;
+    for (let i = 0; i < n && (ints || short); i++) {
+      const m = this.members[i];
+      if (ints && parseInt64(m) === undefined) ints = false;
+      if (m.length > MAX_LISTPACK_VALUE) short = false;
+    }
+    return ints ? "intset" : short ? "listpack" : "hashtable";
+  }
+
+  clone(): SetValue {
+    return SetValue.of(this.members);
+  }
+
+  has(member: string): boolean {
+    return this.index.has(member);
+  }
+
+  /** Adds a member; false when it was there already. */
+  add(member: string): boolean {
+    if (this.index.has(member)) return false;
+    this.index.set(member, this.members.length);
+    this.members.push(member);
+    return true;
+  }
+
+  /** Removes a member; false when it was not there. */
+  delete(member: string): boolean {
+    const at = this.index.get(member);
+    if (at === undefined) return false;
+    this.removeAt(at, member);
+    return true;
+  }
+
+  /** Removes the member at array position `at` (which is `member`) by moving the last into it. */
+  private removeAt(at: number, member: string): void {
+    const last = this.members.pop() as string;
+    if (at !== this.members.length) {
+      this.members[at] = last;
+      this.index.set(last, at);
+    }
+    this.index.delete(member);
+  }
+
+  /** A uniformly random member (the set must not be empty). */
+  random(): string {
+    return this.members[Math.floor(Math.random() * this.members.length)];
+  }
+
+  /** Removes and returns a uniformly random member (the set must not be empty). */
+  pop(): string {
+    const at = Math.floor(Math.random() * this.members.length);
+    const member = this.members[at];
+    this.removeAt(at, member);
+    return member;
+  }
+
+  /**
+   * `count` distinct uniformly random members (count < size), in random order: a partial
+   * Fisher-Yates shuffle whose swaps are kept in a small Map, so it costs O(count), not O(size).
+   */
+  sample(count: number): string[] {
+    const picks = sampleIndexes(this.members.length, count);
+    const out: string[] = new Array(count);
+    for (let i = 0; i < count; i++) out[i] = this.members[picks[i]];
+    return out;
+  }
+
+  /** The members, in no particular order (a live view: do not keep it past the command). */
+  values(): readonly string[] {
+    return this.members;
+  }
+
+  /** An iterator that sees every member present from its start to its end (SSCAN). */
+  scan(): Iterator<string> {
+    return this.index.keys();
+  }
+}
+
+/**
+ * `count` distinct positions in [0, n) (count <= n), uniformly random and in random order, in
+ * O(count) time and memory: a partial Fisher-Yates shuffle over virtual positions, where only
+ * the displaced positions are remembered.
+ */
+export function sampleIndexes(n: number, count: number): number[] {
+  const moved = new Map<number, number>();
+  const out: number[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const j = i + Math.floor(Math.random() * (n - i));
+    out[i] = moved.get(j) ?? j;
+    moved.set(j, moved.get(i) ?? i);
+  }
+  return out;
+}

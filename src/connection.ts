@@ -40,6 +40,9 @@ export class Connection implements ClientState {
   lastInteraction = this.createdAt;
   closeAfterReply = false;
   monitor = false;
+  blocked = false;
+  /** True while running the requests behind a finished block waits for this turn to end. */
+  private resumeQueued = false;
   /** Resolves once the socket has closed. */
   readonly closed: Promise<void>;
   private ended = false;
@@ -67,6 +70,8 @@ export class Connection implements ClientState {
         console.error(`keyval: client ${this.addr}:`, err.message);
       }
     });
+    // A blocked client that goes away leaves nothing behind (no element is popped for it).
+    socket.once("close", () => server.blocking.cancel(this));
     this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
   }
 
@@ -96,10 +101,22 @@ export class Connection implements ClientState {
     });
   }
 
+  resume(): void {
+    // Later, not from inside the command that served this client: its own requests then run
+    // in their own turn, as Redis runs unblocked clients from beforeSleep.
+    if (this.ended || this.resumeQueued) return;
+    this.resumeQueued = true;
+    queueMicrotask(() => {
+      this.resumeQueued = false;
+      if (!this.ended && !this.waitingForDrain) this.runBatch();
+    });
+  }
+
   /** Closes the connection: after sending what is queued (`graceful`), or at once. */
   private end(graceful: boolean): void {
     if (this.ended) return;
     this.ended = true;
+    this.server.blocking.cancel(this);
     if (graceful) this.socket.end(() => this.socket.destroy());
     else this.socket.destroy();
   }
@@ -144,6 +161,9 @@ export class Connection implements ClientState {
 
   private runRequests(): void {
     const { decoder, out, cx } = this;
+    const blocking = this.server.blocking;
+    // A blocked client's later requests wait in the decoder until its block ends.
+    if (this.blocked) return;
     for (;;) {
       const r = decoder.next();
       if (r === NEED_MORE) break;
@@ -164,10 +184,12 @@ export class Connection implements ClientState {
       } finally {
         this.dispatching = false;
       }
+      if (blocking.readyKeys.size !== 0) blocking.serveReady();
       if (this.closeAfterReply) {
         this.flush();
         return this.end(true);
       }
+      if (this.blocked) break;
       if (out.length >= FLUSH_BYTES && !this.flush()) return this.waitForDrain();
     }
     if (out.length > 0 && !this.flush()) this.waitForDrain();

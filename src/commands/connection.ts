@@ -188,6 +188,25 @@ function clientSetinfo(cx: Context): void {
   cx.out.ok();
 }
 
+/** CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked before the id, as in Redis. */
+function clientUnblock(cx: Context): void {
+  if (cx.argc > 4) {
+    return cx.out.error(
+      `ERR unknown subcommand or wrong number of arguments for '${cx.arg(1)}'. Try CLIENT HELP.`,
+    );
+  }
+  let error = false;
+  if (cx.argc === 4) {
+    if (cx.argIs(3, "error")) error = true;
+    else if (!cx.argIs(3, "timeout")) {
+      return cx.out.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  const id = parseInt64(cx.arg(2));
+  if (id === undefined) return cx.out.error(NOT_INTEGER);
+  cx.out.int(cx.server.blocking.unblock(Number(id), error) ? 1 : 0);
+}
+
 /** CLIENT NO-EVICT and NO-TOUCH: accepted for compatibility; keyval never evicts. */
 function onOff(cx: Context): void {
   if (!cx.argIs(2, "on") && !cx.argIs(2, "off")) return cx.out.error(SYNTAX);
@@ -248,6 +267,13 @@ const clientSubcommands: CommandSpec[] = [
     ),
   ),
   clientSub("no-touch", 3, "<ON | OFF>", "Accepted for compatibility.", onOff),
+  clientSub(
+    "unblock",
+    -3,
+    "client-id [TIMEOUT | ERROR]",
+    "Unblocks a client blocked by a blocking command from a different connection.",
+    clientUnblock,
+  ),
   clientSub("getredir", 2, "", "Returns -1: client-side caching is not offered.", (cx) => {
     cx.out.int(-1);
   }),

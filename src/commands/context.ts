@@ -27,6 +27,10 @@ export interface ClientState {
   lastInteraction: number;
   /** Set by QUIT: flush the replies, then close. */
   closeAfterReply: boolean;
+  /** True while the client waits in a blocking command (BLPOP ...): its later requests wait. */
+  blocked: boolean;
+  /** After a block ended (see blocking.ts): sends its reply, runs the requests behind it. */
+  resume(): void;
   /** True once the client ran MONITOR (CLIENT LIST flag O). */
   monitor: boolean;
   /** Queues a MONITOR line (a simple string) and sends it without waiting for a request. */

@@ -11,6 +11,7 @@ import { setCommands } from "./sets.ts";
 import { zsetCommands } from "./zsets.ts";
 import { latencyCommands } from "./latency.ts";
 import { monitorCommands } from "./monitor.ts";
+import { listCommands } from "./lists.ts";
 
 /** A fresh command table holding every command keyval offers. */
 export function createCommandTable(): CommandTable {
@@ -26,5 +27,6 @@ export function createCommandTable(): CommandTable {
     ...monitorCommands,
     ...hashCommands,
     ...setCommands,
+    ...listCommands,
   ]);
 }

@@ -71,7 +71,7 @@ const SECTIONS: [string, string, Section][] = [
       ["maxclients", s.maxClients],
       // Redis keeps the largest of the last few seconds; keyval reports the largest right now.
       ["client_recent_max_input_buffer", maxInput],
-      ["blocked_clients", 0],
+      ["blocked_clients", s.blocking.blockedClients],
       ["tracking_clients", 0],
     ];
   }],

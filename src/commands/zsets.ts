@@ -232,7 +232,7 @@ function zscan(cx: Context): void {
       replyScore(cx, z.score(m)!);
     }
   };
-  if (z.scan() === undefined) {
+  if (z.encoding() === "listpack") {
     // The small form answers in one call whatever the cursor or COUNT, as a listpack does.
     const all: string[] = [];
     z.walk(0, z.size, false, (m) => all.push(m));

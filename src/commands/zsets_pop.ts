@@ -1,6 +1,6 @@
 // Sorted set pops: ZPOPMIN, ZPOPMAX and ZMPOP, with Redis 7.0's reply shapes (flat for
 // ZPOP*, [key, [[member, score], ...]] for ZMPOP), and the blocking forms BZPOPMIN, BZPOPMAX
-// and BZMPOP.
+// ([key, member, score]) and BZMPOP, which wait through blocking.ts.
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
 import { deleteIfEmpty } from "./collections.ts";
@@ -8,6 +8,7 @@ import { parseInt64 } from "./numbers.ts";
 import { SYNTAX, WRONGTYPE } from "./replies.ts";
 import { replyScore } from "./zsets_score.ts";
 import { ZsetValue } from "../store/zset.ts";
+import { block, parseTimeout } from "../blocking.ts";
 
 /** LONG_MAX, the bound of Redis's counts. */
 const LONG_MAX = 9223372036854775807n;
@@ -146,6 +147,45 @@ function popReply(
   else z.deleteRange(0, n);
 }
 
+/**
+ * The blocking pops: pops at once when one of `keys` holds a sorted set, else blocks until one
+ * gets members (ZADD, ZINCRBY, Z*STORE signal it) or the timeout passes (a nil array).
+ */
+function blockingPop(
+  cx: Context,
+  keys: readonly string[],
+  max: boolean,
+  count: number,
+  nested: boolean,
+  timeoutMs: number,
+): void {
+  if (popFrom(cx, keys, max, true, count, nested, true)) return;
+  block(cx, keys, timeoutMs, (key) => {
+    // Served later: the request is gone, so only the captured keys, side and count are used.
+    const v = cx.db.get(key);
+    if (!(v instanceof ZsetValue) || v.size === 0) return false;
+    return popFrom(cx, [key], max, true, count, nested);
+  });
+}
+
+/** BZPOPMIN and BZPOPMAX: key [key ...] timeout; replies [key, member, score]. */
+function bzpop(max: boolean): (cx: Context) => void {
+  return (cx) => {
+    const timeout = parseTimeout(cx, cx.argc - 1);
+    if (timeout === undefined) return;
+    blockingPop(cx, cx.args(1, cx.argc - 1), max, -1, false, timeout);
+  };
+}
+
+/** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count], timeout checked last as Redis. */
+function bzmpop(cx: Context): void {
+  const p = parseMpop(cx, 2);
+  if (p === undefined) return;
+  const timeout = parseTimeout(cx, 1);
+  if (timeout === undefined) return;
+  blockingPop(cx, p.keys, p.max, p.count, true, timeout);
+}
+
 /** The pop commands. */
 export const zsetPopCommands: CommandSpec[] = [
   {
@@ -188,5 +228,44 @@ export const zsetPopCommands: CommandSpec[] = [
     complexity:
       "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
     handler: zmpop,
+  },
+  {
+    group: "sorted_set",
+    name: "bzpopmin",
+    arity: -3,
+    flags: ["write", "noscript", "fast"],
+    keys: [1, -2, 1],
+    since: "5.0.0",
+    syntax: "key [key ...] timeout",
+    summary:
+      "Removes and returns the member with the lowest score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
+    complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    handler: bzpop(false),
+  },
+  {
+    group: "sorted_set",
+    name: "bzpopmax",
+    arity: -3,
+    flags: ["write", "noscript", "fast"],
+    keys: [1, -2, 1],
+    since: "5.0.0",
+    syntax: "key [key ...] timeout",
+    summary:
+      "Removes and returns the member with the highest score from one or more sorted sets. Blocks until a member available otherwise.  Deletes the sorted set if the last element was popped.",
+    complexity: "O(log(N)) with N being the number of elements in the sorted set.",
+    handler: bzpop(true),
+  },
+  {
+    group: "sorted_set",
+    name: "bzmpop",
+    arity: -5,
+    flags: ["write"],
+    since: "7.0.0",
+    syntax: "timeout numkeys key [key ...] MIN | MAX [COUNT count]",
+    summary:
+      "Removes and returns a member by score from one or more sorted sets. Blocks until a member is available otherwise. Deletes the sorted set if the last element was popped.",
+    complexity:
+      "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.",
+    handler: bzmpop,
   },
 ];

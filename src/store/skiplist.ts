@@ -72,6 +72,11 @@ export class SkipList {
     for (let i = 1; i < MAX_LEVEL; i++) this.setFwd(0, i, 0), this.setSpan(0, i, 0);
   }
 
+  /** Node slots the arrays hold now. */
+  get capacity(): number {
+    return this.scores.length;
+  }
+
   /** A copy sharing nothing mutable (COPY). */
   clone(): SkipList {
     const c = new SkipList(0);

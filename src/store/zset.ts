@@ -207,7 +207,21 @@ export class ZsetValue implements Collection {
 
   /** Removes `member`; false when it was not there. */
   delete(member: string): boolean {
-    return this.store.delete(member);
+    if (!this.store.delete(member)) return false;
+    this.shrinkIfSparse();
+    return true;
+  }
+
+  /**
+   * Rebuilds a skip list that deletions left mostly empty, since its arrays never shrink on
+   * their own (amortized O(log n) per deletion). It stays a skip list, as in Redis. A ZSCAN
+   * iterator keeps walking the old Map: it still sees every member present throughout, and
+   * ZSCAN skips the ones deleted since.
+   */
+  private shrinkIfSparse(): void {
+    const s = this.store;
+    if (!(s instanceof SkipList) || s.capacity <= 1024 || s.length * 8 >= s.capacity) return;
+    this.toSkipList(s.length * 2);
   }
 
   /** The 0-based rank of `member` in score order, or -1. */
@@ -235,7 +249,9 @@ export class ZsetValue implements Collection {
 
   /** Removes the members of 0-based ranks [from, to). */
   deleteRange(from: number, to: number): void {
-    if (to > from) this.store.deleteRange(from, to);
+    if (to <= from) return;
+    this.store.deleteRange(from, to);
+    this.shrinkIfSparse();
   }
 
   /**

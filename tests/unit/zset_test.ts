@@ -201,3 +201,30 @@ Deno.test("clone copies both forms deeply", () => {
     assert.equal(c.rank("m0"), 0);
   }
 });
+
+Deno.test("a skip list emptied by deletions is rebuilt smaller and stays right", () => {
+  const z = new ZsetValue();
+  const model = new Model();
+  for (let i = 0; i < 5000; i++) {
+    z.add("m" + i, i % 97, 0);
+    model.set("m" + i, i % 97);
+  }
+  const before = z.clone();
+  const it = z.scan()!;
+  for (let i = 0; i < 4950; i++) {
+    if (i % 2 === 0) z.delete("m" + i), model.delete("m" + i);
+  }
+  z.deleteRange(0, z.size - 40);
+  model.entries.splice(0, model.entries.length - 40);
+  assert.equal(z.encoding(), "skiplist");
+  // Private, read only to see that the arrays really shrank.
+  const capacity = (z as unknown as { store: { capacity: number } }).store.capacity;
+  assert.ok(capacity <= 1024, `capacity ${capacity} after shrinking to 40 members`);
+  const rand = rng(5);
+  check(z, model, rand, Array.from({ length: 5000 }, (_, i) => "m" + i));
+  // The iterator taken before the rebuild still yields every member present throughout.
+  const seen = new Set<string>();
+  for (let r = it.next(); !r.done; r = it.next()) seen.add(r.value);
+  for (const [m] of model.entries) assert.ok(seen.has(m));
+  assert.equal(before.size, 5000, "the clone was left alone");
+});

@@ -1,0 +1,52 @@
+// HashValue against a model (a plain JS Map): random sets and deletes, then every observable
+// (size, values, insertion order, random positions, scan) must agree with the model.
+import assert from "node:assert/strict";
+import { HashValue } from "../../src/store/hash.ts";
+
+Deno.test("HashValue matches a Map model under random sets and deletes", () => {
+  const h = new HashValue();
+  const model = new Map<string, string>();
+  for (let step = 0; step < 20_000; step++) {
+    const f = `f${Math.floor(Math.random() * 300)}`;
+    if (Math.random() < 0.6) {
+      const v = `v${step}`;
+      assert.equal(h.set(f, v), !model.has(f));
+      model.set(f, v);
+    } else {
+      assert.equal(h.delete(f), model.has(f));
+      model.delete(f);
+    }
+    assert.equal(h.size, model.size);
+    assert.equal(h.get(f), model.get(f));
+    if (h.size > 0) {
+      const at = h.randomIndex();
+      assert.equal(model.get(h.fieldAt(at)), h.valueAt(at));
+    }
+  }
+  // forEach keeps insertion order, as the Map model (and Redis's listpack) does.
+  const pairs: [string, string][] = [];
+  h.forEach((f, v) => pairs.push([f, v]));
+  assert.deepEqual(pairs, [...model]);
+  const scanned: string[] = [];
+  for (let it = h.scan(), r = it.next(); !r.done; r = it.next()) scanned.push(r.value);
+  assert.deepEqual(scanned, [...model.keys()]);
+  for (const at of h.sample(Math.min(10, h.size - 1))) {
+    assert.equal(model.get(h.fieldAt(at)), h.valueAt(at));
+  }
+});
+
+Deno.test("HashValue encoding follows the contents and clone is deep", () => {
+  const h = new HashValue();
+  for (let i = 0; i < 512; i++) h.set(`f${i}`, "v");
+  assert.equal(h.encoding(), "listpack");
+  h.set("one-more", "v");
+  assert.equal(h.encoding(), "hashtable");
+  h.delete("one-more");
+  assert.equal(h.encoding(), "listpack");
+  h.set("f0", "x".repeat(65));
+  assert.equal(h.encoding(), "hashtable");
+  const copy = h.clone();
+  copy.set("f1", "changed");
+  assert.equal(h.get("f1"), "v");
+  assert.equal(copy.size, h.size);
+});

@@ -1,0 +1,80 @@
+// SetValue and sampleIndexes against a model (a plain JS Set): random operations, then every
+// observable (size, membership, members, random picks) must agree with the model.
+import assert from "node:assert/strict";
+import { sampleIndexes, SetValue } from "../../src/store/set.ts";
+
+Deno.test("SetValue matches a Set model under random adds, deletes and pops", () => {
+  const s = new SetValue();
+  const model = new Set<string>();
+  for (let step = 0; step < 20_000; step++) {
+    const m = `m${Math.floor(Math.random() * 300)}`;
+    const op = Math.random();
+    if (op < 0.5) {
+      assert.equal(s.add(m), !model.has(m));
+      model.add(m);
+    } else if (op < 0.8) {
+      assert.equal(s.delete(m), model.has(m));
+      model.delete(m);
+    } else if (s.size > 0) {
+      const popped = s.pop();
+      assert.ok(model.delete(popped), `popped ${popped} was a member`);
+    }
+    assert.equal(s.size, model.size);
+    assert.equal(s.has(m), model.has(m));
+    if (s.size > 0) assert.ok(model.has(s.random()));
+  }
+  assert.deepEqual([...s.values()].sort(), [...model].sort());
+  const scanned: string[] = [];
+  for (let it = s.scan(), r = it.next(); !r.done; r = it.next()) scanned.push(r.value);
+  assert.deepEqual(scanned.sort(), [...model].sort());
+});
+
+Deno.test("SetValue.sample gives distinct members, each member eventually", () => {
+  const s = SetValue.of(["a", "b", "c", "d", "e"]);
+  const seen = new Set<string>();
+  for (let i = 0; i < 200; i++) {
+    const picks = s.sample(2);
+    assert.equal(picks.length, 2);
+    assert.notEqual(picks[0], picks[1]);
+    for (const p of picks) {
+      assert.ok(s.has(p));
+      seen.add(p);
+    }
+  }
+  // Each member is missed by one call with probability 3/5: never in 200 calls is 0.6^200.
+  assert.equal(seen.size, 5);
+});
+
+Deno.test("sampleIndexes is a uniform partial shuffle: distinct, in range, every position", () => {
+  const n = 10;
+  const counts = new Array(n).fill(0);
+  const trials = 20_000;
+  for (let t = 0; t < trials; t++) {
+    const picks = sampleIndexes(n, 3);
+    assert.equal(new Set(picks).size, 3);
+    for (const p of picks) {
+      assert.ok(Number.isInteger(p) && p >= 0 && p < n);
+      counts[p]++;
+    }
+  }
+  // Expected 6000 per position (sd ≈ 65): a bias of a tenth would be 9 sd away.
+  for (const c of counts) assert.ok(Math.abs(c - 6000) < 600, `position count ${c}`);
+  assert.deepEqual(sampleIndexes(4, 4).sort(), [0, 1, 2, 3]);
+  assert.deepEqual(sampleIndexes(5, 0), []);
+});
+
+Deno.test("SetValue encoding follows the contents: intset, listpack, hashtable", () => {
+  const ints = SetValue.of(Array.from({ length: 512 }, (_, i) => String(i - 100)));
+  assert.equal(ints.encoding(), "intset");
+  ints.add("512");
+  assert.equal(ints.encoding(), "hashtable");
+  assert.equal(SetValue.of(["1", "01"]).encoding(), "listpack"); // "01" is not canonical
+  assert.equal(SetValue.of(["9223372036854775807", "-9223372036854775808"]).encoding(), "intset");
+  assert.equal(SetValue.of(["9223372036854775808"]).encoding(), "listpack");
+  assert.equal(SetValue.of(["x".repeat(64)]).encoding(), "listpack");
+  assert.equal(SetValue.of(["x".repeat(65)]).encoding(), "hashtable");
+  assert.equal(SetValue.of(Array.from({ length: 129 }, (_, i) => `m${i}`)).encoding(), "hashtable");
+  const copy = ints.clone();
+  copy.delete("1");
+  assert.ok(ints.has("1") && !copy.has("1"));
+});

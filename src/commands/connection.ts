@@ -95,7 +95,8 @@ function hello(cx: Context): void {
 export function clientLine(c: ClientState, now: number): string {
   const age = Math.floor((now - c.createdAt) / 1000);
   const idle = Math.floor((now - c.lastInteraction) / 1000);
-  const flags = c.monitor ? "O" : "N";
+  // As Redis: O for a monitor, b while blocked (BLPOP ...), N for none.
+  const flags = c.monitor ? "O" : c.blocked ? "b" : "N";
   return `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=-1 name=${c.name} age=${age} idle=${idle} ` +
     `flags=${flags} db=0 sub=0 psub=0 ssub=0 multi=-1 qbuf=${c.queryBufferBytes()} qbuf-free=0 ` +
     `argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r ` +

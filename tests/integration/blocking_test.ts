@@ -177,6 +177,8 @@ Deno.test("blocking list commands", async (t) => {
       const id = String(await w.call("CLIENT", "ID"));
       await send(w, "BLPOP", "u", "0");
       await blockedClients(c, 1);
+      const line = String(await c.call("CLIENT", "LIST", "ID", id));
+      assert.match(line, / flags=b .* cmd=blpop /);
       assert.equal(await c.call("CLIENT", "UNBLOCK", id), 1);
       assert.equal(await w.readRaw(5), "*-1\r\n");
       assert.equal(await c.call("CLIENT", "UNBLOCK", id), 0);

@@ -156,21 +156,29 @@ function zsetOp(cx: Context, at: number, op: Op, dst: string | undefined, cardin
     });
   }
   if (cardinality) return cx.out.int(0);
-  const result = ZsetValue.of(members, scores);
   if (dst !== undefined) {
-    if (result.size === 0) {
+    if (members.length === 0) {
       cx.db.delete(dst);
       return cx.out.int(0);
     }
+    // Stored in the form Redis would convert the result to (a small one turns -0 into 0).
+    const result = ZsetValue.of(members, scores);
     cx.db.set(dst, result);
     signalKeyReady(cx, dst);
     return cx.out.int(result.size);
   }
-  cx.out.array(withScores ? 2 * result.size : result.size);
-  result.walk(0, result.size, false, (m, s) => {
-    cx.out.bulk(m);
-    if (withScores) replyScore(cx, s);
+  // Replied straight from the sorted result, as Redis replies from its skip list.
+  const order = members.map((_, i) => i).sort((a, b) => {
+    const sa = scores[a];
+    const sb = scores[b];
+    if (sa !== sb) return sa < sb ? -1 : 1;
+    return members[a] < members[b] ? -1 : members[a] > members[b] ? 1 : 0;
   });
+  cx.out.array(withScores ? 2 * order.length : order.length);
+  for (const i of order) {
+    cx.out.bulk(members[i]);
+    if (withScores) replyScore(cx, scores[i]);
+  }
 }
 
 function spec(

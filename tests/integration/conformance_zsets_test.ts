@@ -30,7 +30,7 @@ const scanOnce = (...args: string[]): Step => ({
  * A seeded random workload over two keys that grow past the listpack limit and shrink again:
  * adds with options, increments, removals, ranges of every kind, counts, pops and algebra.
  */
-function randomWorkload(seed: number, steps: number): Case[] {
+function randomWorkload(seed: number, steps: number, members = 220): Case[] {
   const rand = () => {
     seed = (seed * 1103515245 + 12345) % 2147483648;
     return seed / 2147483648;
@@ -38,7 +38,7 @@ function randomWorkload(seed: number, steps: number): Case[] {
   const int = (n: number) => Math.floor(rand() * n);
   const score = () =>
     [String(int(50)), String(int(50) / 4), "-" + int(10), "inf", "-inf", "1e-3"][int(6)];
-  const member = () => "m" + int(220);
+  const member = () => "m" + int(members);
   const bound = () => (rand() < 0.3 ? "(" : "") + [String(int(50)), "-inf", "+inf"][int(3)];
   const lex = () => ["-", "+", "[" + member(), "(" + member()][int(4)];
   const cases: Case[] = [];
@@ -730,4 +730,5 @@ differential("sorted set commands match redis-server", sections);
 differential("a random sorted set workload matches redis-server", {
   "seed 1": randomWorkload(1, 600),
   "seed 2": randomWorkload(2, 600),
+  "seed 3, small sets": randomWorkload(3, 600, 100),
 });

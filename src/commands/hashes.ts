@@ -31,7 +31,8 @@ function hsetnx(cx: Context): void {
   if (found === null) return;
   const field = cx.arg(2);
   if (found?.has(field)) return cx.out.int(0);
-  const h = found ?? createCollection(cx, key, HashValue, newHash) as HashValue;
+  const h = found ?? createCollection(cx, key, HashValue, newHash);
+  if (h === null) return;
   h.set(field, cx.arg(3));
   cx.out.int(1);
 }
@@ -54,11 +55,7 @@ function hdel(cx: Context): void {
   if (h === null) return;
   if (h === undefined) return cx.out.int(0);
   let deleted = 0;
-  for (let i = 2; i < cx.argc; i++) {
-    if (h.delete(cx.arg(i))) deleted++;
-    // Redis stops once the hash is gone; the remaining fields cannot be there anyway.
-    if (h.size === 0) break;
-  }
+  for (let i = 2; i < cx.argc; i++) if (h.delete(cx.arg(i))) deleted++;
   deleteIfEmpty(cx, key, h);
   cx.out.int(deleted);
 }

@@ -56,7 +56,8 @@ function parsePositive(
 
 /** A collection HSCAN or SSCAN can walk. */
 interface Scannable extends Collection {
-  scan(): Iterator<string>;
+  /** `whole`: the walk will take every element in one call. */
+  scan(whole: boolean): Iterator<string>;
 }
 
 /**
@@ -84,11 +85,12 @@ export function scanCollection<T extends Scannable>(
   }
   const req = parseScan(cx, 2);
   if (req === undefined) return;
-  if (value.encoding() !== "hashtable") {
+  const whole = value.encoding() !== "hashtable";
+  if (whole) {
     req.cursor = 0;
     req.count = value.size + 1;
   }
-  scanReply(cx, req, value, () => value.scan(), (s) => s, (found) => reply(value, found));
+  scanReply(cx, req, value, () => value.scan(whole), (s) => s, (found) => reply(value, found));
 }
 
 function sadd(cx: Context): void {
@@ -124,7 +126,7 @@ function smismember(cx: Context): void {
 
 function smembers(cx: Context): void {
   const s = readCollection(cx, cx.arg(1), SetValue);
-  if (s !== null) cx.out.bulks(s?.values() ?? []);
+  if (s !== null) cx.out.bulks(s?.ordered() ?? []);
 }
 
 function scard(cx: Context): void {
@@ -151,7 +153,7 @@ function spop(cx: Context): void {
   if (count >= s.size) {
     // Redis answers this case through SUNION's code, which reads the key again: a keyspace hit.
     cx.db.lookupRead(key);
-    cx.out.bulks(s.values());
+    cx.out.bulks(s.ordered());
     cx.db.delete(key);
     return;
   }
@@ -177,7 +179,7 @@ function srandmember(cx: Context): void {
     for (let i = 0; i < -n; i++) cx.out.bulk(s.random());
     return;
   }
-  cx.out.bulks(n >= s.size ? s.values() : s.sample(n));
+  cx.out.bulks(n >= s.size ? s.ordered() : s.sample(n));
 }
 
 function smove(cx: Context): void {
@@ -218,7 +220,7 @@ function intersect(sets: (SetValue | undefined)[], fn: (member: string) => boole
   if (sets.some((s) => s === undefined)) return;
   const bySize = (sets as SetValue[]).slice().sort((a, b) => a.size - b.size);
   const [smallest, ...rest] = bySize;
-  const members = smallest.values();
+  const members = smallest.ordered();
   for (let i = 0; i < members.length; i++) {
     const m = members[i];
     let inAll = true;
@@ -257,7 +259,7 @@ function combine(sets: (SetValue | undefined)[], op: number): SetValue {
 function combineCommand(op: number): (cx: Context) => void {
   return (cx) => {
     const sets = sourceSets(cx, 1, cx.argc);
-    if (sets !== null) cx.out.bulks(combine(sets, op).values());
+    if (sets !== null) cx.out.bulks(combine(sets, op).ordered());
   };
 }
 

@@ -106,9 +106,23 @@ export class SetValue implements Collection {
     return this.members;
   }
 
-  /** An iterator that sees every member present from its start to its end (SSCAN). */
-  scan(): Iterator<string> {
-    return this.index.keys();
+  /**
+   * The members in Redis's reply order where it has one: an intset lists its integers in
+   * ascending order (so SMEMBERS of {3, 1, 2} is 1 2 3 there too); otherwise as `values`.
+   */
+  ordered(): readonly string[] {
+    if (this.encoding() !== "intset") return this.members;
+    const keyed = this.members.map((m) => ({ m, n: parseInt64(m) as number | bigint }));
+    keyed.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
+    return keyed.map((k) => k.m);
+  }
+
+  /**
+   * An iterator that sees every member present from its start to its end (SSCAN); `whole` when
+   * the scan takes everything in one call, which lists an intset in order, as Redis does.
+   */
+  scan(whole = false): Iterator<string> {
+    return whole ? this.ordered()[Symbol.iterator]() : this.index.keys();
   }
 }
 

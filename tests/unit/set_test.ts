@@ -78,3 +78,19 @@ Deno.test("SetValue encoding follows the contents: intset, listpack, hashtable",
   copy.delete("1");
   assert.ok(ints.has("1") && !copy.has("1"));
 });
+
+Deno.test("SetValue.ordered lists an intset in ascending order, other sets as they are", () => {
+  const ints = SetValue.of(["10", "-1", "3", "-9223372036854775808", "9223372036854775807"]);
+  assert.deepEqual(ints.ordered(), [
+    "-9223372036854775808",
+    "-1",
+    "3",
+    "10",
+    "9223372036854775807",
+  ]);
+  const scanned: string[] = [];
+  for (let it = ints.scan(true), r = it.next(); !r.done; r = it.next()) scanned.push(r.value);
+  assert.deepEqual(scanned, ints.ordered());
+  const mixed = SetValue.of(["10", "x", "3"]);
+  assert.deepEqual(mixed.ordered(), ["10", "x", "3"]);
+});

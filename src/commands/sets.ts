@@ -1,6 +1,7 @@
-// Set commands (SADD, SPOP, SRANDMEMBER, SINTER/SUNION/SDIFF and their STORE forms, SSCAN ...),
-// with Redis 7's replies and errors (t_set.c). A command that empties a set deletes its key.
-// Also the HSCAN/SSCAN lookup shared with hashes.ts, and the count parsing shared with HRANDFIELD.
+// Set commands on one set (SADD, SPOP, SRANDMEMBER, SMOVE, SSCAN ...), with Redis 7's replies
+// and errors (t_set.c); the commands combining sets are in sets_algebra.ts. A command that
+// empties a set deletes its key. Also the HSCAN/SSCAN lookup shared with hashes.ts, and the
+// count parsing shared with HRANDFIELD.
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
 import {
@@ -12,6 +13,7 @@ import {
 } from "./collections.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
+import { parsePositive, setAlgebraCommands, setSpec } from "./sets_algebra.ts";
 import { parseScan, scanReply } from "./scan.ts";
 import type { Collection } from "../store/keyspace.ts";
 import { SetValue } from "../store/set.ts";
@@ -32,23 +34,6 @@ export function parseCount(cx: Context, i: number): number | undefined {
     cx.out.error(
       "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
     );
-    return undefined;
-  }
-  return Number(n);
-}
-
-/**
- * Parses argument i as a non-negative C long (SPOP's count, SINTERCARD's LIMIT), replying with
- * `error` when it is not one (a malformed number too, as Redis's getPositiveLongFromObjectOrReply).
- */
-function parsePositive(
-  cx: Context,
-  i: number,
-  error = "ERR value is out of range, must be positive",
-): number | undefined {
-  const n = parseInt64(cx.arg(i));
-  if (n === undefined || n < 0) {
-    cx.out.error(error);
     return undefined;
   }
   return Number(n);
@@ -198,110 +183,6 @@ function smove(cx: Context): void {
   cx.out.int(1);
 }
 
-/**
- * The sets at keys [from, to), a missing key as undefined; null after replying WRONGTYPE.
- * Every key is looked up as a read (a keyspace hit or miss), as Redis does.
- */
-function sourceSets(cx: Context, from: number, to: number): (SetValue | undefined)[] | null {
-  const sets: (SetValue | undefined)[] = [];
-  for (let i = from; i < to; i++) {
-    const s = readCollection(cx, cx.arg(i), SetValue);
-    if (s === null) return null;
-    sets.push(s);
-  }
-  return sets;
-}
-
-/**
- * Calls `fn` for each member of the intersection of `sets` (undefined: an empty set) until it
- * returns false: walks the smallest set and probes the others, smallest first.
- */
-function intersect(sets: (SetValue | undefined)[], fn: (member: string) => boolean): void {
-  if (sets.some((s) => s === undefined)) return;
-  const bySize = (sets as SetValue[]).slice().sort((a, b) => a.size - b.size);
-  const [smallest, ...rest] = bySize;
-  const members = smallest.ordered();
-  for (let i = 0; i < members.length; i++) {
-    const m = members[i];
-    let inAll = true;
-    for (const s of rest) {
-      if (!s.has(m)) {
-        inAll = false;
-        break;
-      }
-    }
-    if (inAll && !fn(m)) return;
-  }
-}
-
-const INTER = 0;
-const UNION = 1;
-const DIFF = 2;
-
-/** The members of the intersection, union or difference of `sets`. */
-function combine(sets: (SetValue | undefined)[], op: number): SetValue {
-  const result = new SetValue();
-  if (op === INTER) {
-    intersect(sets, (m) => {
-      result.add(m);
-      return true;
-    });
-  } else if (op === UNION) {
-    for (const s of sets) if (s !== undefined) { for (const m of s.values()) result.add(m); }
-  } else if (sets[0] !== undefined) {
-    const others = sets.slice(1).filter((s) => s !== undefined) as SetValue[];
-    for (const m of sets[0].values()) if (!others.some((s) => s.has(m))) result.add(m);
-  }
-  return result;
-}
-
-/** SINTER, SUNION and SDIFF: the result as an array. */
-function combineCommand(op: number): (cx: Context) => void {
-  return (cx) => {
-    const sets = sourceSets(cx, 1, cx.argc);
-    if (sets !== null) cx.out.bulks(combine(sets, op).ordered());
-  };
-}
-
-/**
- * SINTERSTORE, SUNIONSTORE and SDIFFSTORE: the result replaces the destination whatever it
- * held (its TTL goes too); an empty result deletes it. Replies with the result's size.
- */
-function storeCommand(op: number): (cx: Context) => void {
-  return (cx) => {
-    const sets = sourceSets(cx, 2, cx.argc);
-    if (sets === null) return;
-    const result = combine(sets, op);
-    const dest = cx.arg(1);
-    if (result.size === 0) cx.db.delete(dest);
-    else cx.db.set(dest, result);
-    cx.out.int(result.size);
-  };
-}
-
-function sintercard(cx: Context): void {
-  const numkeys = parseInt64(cx.arg(1));
-  if (numkeys === undefined || numkeys < 1) {
-    return cx.out.error("ERR numkeys should be greater than 0");
-  }
-  if (numkeys > cx.argc - 2) {
-    return cx.out.error("ERR Number of keys can't be greater than number of args");
-  }
-  const keysEnd = 2 + Number(numkeys);
-  let limit = 0;
-  for (let i = keysEnd; i < cx.argc; i++) {
-    if (!cx.argIs(i, "limit") || i + 1 >= cx.argc) return cx.out.error(SYNTAX);
-    const n = parsePositive(cx, ++i, "ERR LIMIT can't be negative");
-    if (n === undefined) return;
-    limit = n;
-  }
-  const sets = sourceSets(cx, 2, keysEnd);
-  if (sets === null) return;
-  let count = 0;
-  intersect(sets, () => ++count !== limit);
-  cx.out.int(count);
-}
-
 function sscan(cx: Context): void {
   scanCollection(cx, SetValue, (_, members) => cx.out.bulks(members));
 }
@@ -309,27 +190,9 @@ function sscan(cx: Context): void {
 const readFast: CommandSpec["flags"] = ["readonly", "fast"];
 const writeFast: CommandSpec["flags"] = ["write", "denyoom", "fast"];
 const oneKey: [number, number, number] = [1, 1, 1];
-const allKeys: [number, number, number] = [1, -1, 1];
-
-/** Builds a set command's spec. */
-function spec(
-  name: string,
-  arity: number,
-  flags: CommandSpec["flags"],
-  keys: [number, number, number] | undefined,
-  since: string,
-  syntax: string,
-  summary: string,
-  complexity: string,
-  handler: (cx: Context) => void,
-): CommandSpec {
-  return { name, arity, flags, keys, group: "set", since, syntax, summary, complexity, handler };
-}
-
-const STORE_SUMMARY = "The result replaces the destination key; an empty result deletes it.";
 
 export const setCommands: CommandSpec[] = [
-  spec(
+  setSpec(
     "sadd",
     -3,
     writeFast,
@@ -340,7 +203,7 @@ export const setCommands: CommandSpec[] = [
     "O(1) for each element added, so O(N) to add N elements.",
     sadd,
   ),
-  spec(
+  setSpec(
     "srem",
     -3,
     ["write", "fast"],
@@ -351,7 +214,7 @@ export const setCommands: CommandSpec[] = [
     "O(N) where N is the number of members to be removed.",
     srem,
   ),
-  spec(
+  setSpec(
     "sismember",
     3,
     readFast,
@@ -362,7 +225,7 @@ export const setCommands: CommandSpec[] = [
     "O(1)",
     sismember,
   ),
-  spec(
+  setSpec(
     "smismember",
     -3,
     readFast,
@@ -373,7 +236,7 @@ export const setCommands: CommandSpec[] = [
     "O(N) where N is the number of elements being checked for membership",
     smismember,
   ),
-  spec(
+  setSpec(
     "smembers",
     2,
     ["readonly"],
@@ -384,7 +247,7 @@ export const setCommands: CommandSpec[] = [
     "O(N) where N is the set cardinality.",
     smembers,
   ),
-  spec(
+  setSpec(
     "scard",
     2,
     readFast,
@@ -395,7 +258,7 @@ export const setCommands: CommandSpec[] = [
     "O(1)",
     scard,
   ),
-  spec(
+  setSpec(
     "spop",
     -2,
     ["write", "fast"],
@@ -406,7 +269,7 @@ export const setCommands: CommandSpec[] = [
     "O(1) without the count argument, otherwise O(N) where N is the value of the passed count.",
     spop,
   ),
-  spec(
+  setSpec(
     "srandmember",
     -2,
     ["readonly"],
@@ -417,7 +280,7 @@ export const setCommands: CommandSpec[] = [
     "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.",
     srandmember,
   ),
-  spec(
+  setSpec(
     "smove",
     4,
     ["write", "fast"],
@@ -428,84 +291,8 @@ export const setCommands: CommandSpec[] = [
     "O(1)",
     smove,
   ),
-  spec(
-    "sinter",
-    -2,
-    ["readonly"],
-    allKeys,
-    "1.0.0",
-    "key [key ...]",
-    "Returns the intersect of multiple sets.",
-    "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
-    combineCommand(INTER),
-  ),
-  spec(
-    "sintercard",
-    -3,
-    ["readonly"],
-    undefined,
-    "7.0.0",
-    "numkeys key [key ...] [LIMIT limit]",
-    "Returns the number of members of the intersect of multiple sets.",
-    "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
-    sintercard,
-  ),
-  spec(
-    "sinterstore",
-    -3,
-    ["write", "denyoom"],
-    allKeys,
-    "1.0.0",
-    "destination key [key ...]",
-    `Stores the intersect of multiple sets in a key. ${STORE_SUMMARY}`,
-    "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.",
-    storeCommand(INTER),
-  ),
-  spec(
-    "sunion",
-    -2,
-    ["readonly"],
-    allKeys,
-    "1.0.0",
-    "key [key ...]",
-    "Returns the union of multiple sets.",
-    "O(N) where N is the total number of elements in all given sets.",
-    combineCommand(UNION),
-  ),
-  spec(
-    "sunionstore",
-    -3,
-    ["write", "denyoom"],
-    allKeys,
-    "1.0.0",
-    "destination key [key ...]",
-    `Stores the union of multiple sets in a key. ${STORE_SUMMARY}`,
-    "O(N) where N is the total number of elements in all given sets.",
-    storeCommand(UNION),
-  ),
-  spec(
-    "sdiff",
-    -2,
-    ["readonly"],
-    allKeys,
-    "1.0.0",
-    "key [key ...]",
-    "Returns the difference of multiple sets.",
-    "O(N) where N is the total number of elements in all given sets.",
-    combineCommand(DIFF),
-  ),
-  spec(
-    "sdiffstore",
-    -3,
-    ["write", "denyoom"],
-    allKeys,
-    "1.0.0",
-    "destination key [key ...]",
-    `Stores the difference of multiple sets in a key. ${STORE_SUMMARY}`,
-    "O(N) where N is the total number of elements in all given sets.",
-    storeCommand(DIFF),
-  ),
-  spec(
+  ...setAlgebraCommands,
+  setSpec(
     "sscan",
     -3,
     ["readonly"],

@@ -53,6 +53,48 @@ function randomFields(hash: Record<string, string>, ...args: string[]): Step {
 
 const abc = { a: "1", b: "2", c: "3" };
 
+/**
+ * A seeded random workload over two hashes of up to `fields` fields: sets, increments, removals
+ * and reads. Below 512 fields both servers keep insertion order (listpack), so whole-hash
+ * replies compare exactly; past it they are compared sorted.
+ */
+function randomWorkload(seed: number, steps: number, fields: number): Case[] {
+  const rand = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  const int = (n: number) => Math.floor(rand() * n);
+  const field = () => "f" + int(fields);
+  const value = () =>
+    [String(int(100) - 50), "v" + int(1000), "", "1.5", "x".repeat(int(10))][int(5)];
+  const exact = fields <= 512;
+  const whole = (args: string[], pairs: boolean): Case =>
+    exact ? args : pairs ? { args, norm: sortedPairs } : sorted(...args);
+  const cases: Case[] = [];
+  for (let i = 0; i < steps; i++) {
+    const key = rand() < 0.8 ? "w" : "v";
+    const r = int(14);
+    if (r < 4) {
+      const args = ["HSET", key];
+      for (let k = 0, n = 1 + int(fields / 10); k < n; k++) args.push(field(), value());
+      cases.push(args);
+    } else if (r === 4) cases.push(["HSETNX", key, field(), value()]);
+    else if (r === 5) {
+      const args = ["HDEL", key];
+      for (let k = 0, n = 1 + int(fields / 20); k < n; k++) args.push(field());
+      cases.push(args);
+    } else if (r === 6) cases.push(["HINCRBY", key, field(), String(int(200) - 100)]);
+    else if (r === 7) cases.push(["HINCRBYFLOAT", key, field(), ["1.5", "-0.25", "3"][int(3)]]);
+    else if (r === 8) cases.push(["HGET", key, field()], ["HEXISTS", key, field()]);
+    else if (r === 9) cases.push(["HMGET", key, field(), field(), field()], ["HLEN", key]);
+    else if (r === 10) cases.push(["HSTRLEN", key, field()], ["EXISTS", key]);
+    else if (r === 11) cases.push(whole(["HGETALL", key], true));
+    else if (r === 12) cases.push(whole(["HKEYS", key], false), whole(["HVALS", key], false));
+    else cases.push(whole(["HRANDFIELD", key, "100000", "WITHVALUES"], true));
+  }
+  return cases;
+}
+
 const sections: Record<string, Case[]> = {
   "hset hget hmget": [
     ["HSET", "h", "a", "1"],
@@ -313,3 +355,8 @@ const sections: Record<string, Case[]> = {
 };
 
 differential("hash commands reply as redis-server 7 does", sections);
+
+differential("a random hash workload matches redis-server", {
+  "seed 1, small hashes": randomWorkload(1, 500, 60),
+  "seed 2, large hashes": randomWorkload(2, 300, 2000),
+});

@@ -40,22 +40,23 @@ function integer(
   return Math.min(Number(n), Number.MAX_SAFE_INTEGER);
 }
 
-const UNITS: Record<string, number> = {
-  "": 1,
-  b: 1,
-  k: 1000,
-  kb: 1024,
-  m: 1000 * 1000,
-  mb: MiB,
-  g: 1000 * 1000 * 1000,
-  gb: 1024 * MiB,
-};
+/** A Map, not an object: a unit like "constructor" must find nothing. */
+const UNITS = new Map<string, number>([
+  ["", 1],
+  ["b", 1],
+  ["k", 1000],
+  ["kb", 1024],
+  ["m", 1000 * 1000],
+  ["mb", MiB],
+  ["g", 1000 * 1000 * 1000],
+  ["gb", 1024 * MiB],
+]);
 
-/** A byte count as Redis's memtoull reads it (digits and an optional unit: 1mb, 64k, 2gb),
- * within [min, max]. */
+/** A byte count as Redis's memtoull reads it (digits and an optional unit: 1mb, 64k, 2gb; no
+ * digits read as 0), within [min, max]. */
 function memory(value: string, min: number, max: number): number | { error: string } {
-  const m = /^(\d+)([a-zA-Z]*)$/.exec(value);
-  const unit = m ? UNITS[m[2].toLowerCase()] : undefined;
+  const m = /^(\d*)([a-zA-Z]*)$/.exec(value);
+  const unit = m ? UNITS.get(m[2].toLowerCase()) : undefined;
   if (!m || unit === undefined) return { error: "argument must be a memory value" };
   const n = Number(m[1]) * unit;
   if (n < min || n > max) return { error: `argument must be between ${min} and ${max} inclusive` };

@@ -229,7 +229,9 @@ export function statsText(s: ServerState): string {
   const st = s.stats;
   const rows: [string, number][] = [
     ["connections", st.connections],
-    ["commands", st.commands],
+    // Seed 000's server counted a command on arrival, so its STATS counted itself; commands are
+    // counted once run now (as Redis's INFO), hence the running STATS added here.
+    ["commands", st.commands + 1],
     ["gets", st.gets],
     ["hits", s.keyspace.hits],
     ["misses", s.keyspace.misses],

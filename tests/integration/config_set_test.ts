@@ -202,10 +202,15 @@ Deno.test("CONFIG errors: immutable, unknown, values, ranges, REWRITE", async ()
       "ReplyError(ERR Unknown option or number of arguments for CONFIG SET - 'nosuch')",
     );
     assert.equal(await err("SET", "hz", "1", "maxclients"), "ReplyError(ERR syntax error)");
-    assert.equal(
-      await err("SET", "proto-max-bulk-len", "1.5mb"),
-      failed("proto-max-bulk-len", "argument must be a memory value"),
-    );
+    for (const value of ["1.5mb", "2constructor", "1e6", "-1", "mb"]) {
+      assert.equal(
+        await err("SET", "proto-max-bulk-len", value),
+        value === "mb"
+          ? failed("proto-max-bulk-len", "argument must be between 1048576 and 536870912 inclusive")
+          : failed("proto-max-bulk-len", "argument must be a memory value"),
+        value,
+      );
+    }
     // keyval's ceiling is V8's longest string, below Redis's.
     assert.equal(
       await err("SET", "proto-max-bulk-len", "1gb"),

@@ -190,7 +190,7 @@ export function call(cx: Context, cmd: Command): void {
     run(cx, cmd);
     timing.commandEnd(cx, cmd, t0);
   }
-  // Counted once run, as Redis's call() does: INFO and STATS do not count themselves.
+  // Counted once run, as Redis's call() does: a running INFO does not count itself.
   stats.commands++;
   cmd.calls++;
   // Greater, not different: CONFIG RESETSTAT zeroes the count while it runs.

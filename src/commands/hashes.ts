@@ -6,7 +6,8 @@ import { createCollection, deleteIfEmpty, readCollection, writeCollection } from
 import { addDecimal, addInt64, formatDecimal, parseDecimal, parseInt64 } from "./numbers.ts";
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX } from "./replies.ts";
 import { HashValue } from "../store/hash.ts";
-import { parseCount, scanCollection } from "./sets.ts";
+import { parseCount } from "./sets.ts";
+import { scanCollection } from "./scan.ts";
 
 const newHash = () => new HashValue();
 
@@ -175,12 +176,16 @@ function hrandfield(cx: Context): void {
 }
 
 function hscan(cx: Context): void {
-  scanCollection(cx, HashValue, (h, fields) => {
-    cx.out.array(fields.length * 2);
-    for (const f of fields) {
-      cx.out.bulk(f);
-      cx.out.bulk(h.get(f) as string);
-    }
+  scanCollection(cx, {
+    kind: HashValue,
+    walk: (h) => h.scan(),
+    reply: (h, fields) => {
+      cx.out.array(fields.length * 2);
+      for (const f of fields) {
+        cx.out.bulk(f);
+        cx.out.bulk(h.get(f) as string);
+      }
+    },
   });
 }
 

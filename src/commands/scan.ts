@@ -5,6 +5,8 @@ import type { Context } from "./context.ts";
 import { parseInt64 } from "./numbers.ts";
 import { globMatch } from "../store/glob.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
+import type { Collection } from "../store/keyspace.ts";
+import { type CollectionClass, readCollection } from "./collections.ts";
 
 /** Redis's largest cursor (an unsigned long). */
 const MAX_CURSOR = 18446744073709551615n;
@@ -13,7 +15,7 @@ const MAX_CURSOR = 18446744073709551615n;
  * Parses a SCAN cursor as Redis's strtoul does: optional sign and decimal digits, no spaces,
  * within an unsigned long; "" and "-0" are cursor 0 too. Undefined when it is invalid.
  */
-function parseCursor(s: string): number | undefined {
+export function parseCursor(s: string): number | undefined {
   const m = /^([+-]?)(\d*)$/.exec(s);
   if (m === null || (m[1] !== "" && m[2] === "")) return undefined;
   const digits = m[2] === "" ? 0n : BigInt(m[2]);
@@ -116,4 +118,53 @@ export function scanReply<T>(
   cx.out.array(2);
   cx.out.bulk(done ? "0" : String(cursors.park(owner, it)));
   reply(found);
+}
+
+/** What differs between HSCAN, SSCAN and ZSCAN: the type, how to walk it, how to reply. */
+export interface CollectionScan<T extends Collection> {
+  kind: CollectionClass<T>;
+  /**
+   * An iterator over element names that sees every element present from its start to its end;
+   * `whole` for a small encoding, which Redis answers in one call (in the encoding's order).
+   */
+  walk(value: T, whole: boolean): Iterator<string>;
+  /** Writes the kept elements as one array reply (with their values or scores). */
+  reply(value: T, found: string[]): void;
+  /** False for a name the walk yields that is no longer an element. */
+  keep?(value: T, name: string): boolean;
+}
+
+/** The encodings Redis scans with a real cursor; smaller ones are answered in one call. */
+const CURSOR_ENCODINGS = new Set(["hashtable", "skiplist"]);
+
+/**
+ * HSCAN, SSCAN and ZSCAN `key cursor [MATCH p] [COUNT n]`, checked in Redis's order: the
+ * cursor, then the key's type (a missing key ignores the options), then the options.
+ */
+export function scanCollection<T extends Collection>(cx: Context, scan: CollectionScan<T>): void {
+  if (parseCursor(cx.arg(2)) === undefined) return cx.out.error("ERR invalid cursor");
+  const value = readCollection(cx, cx.arg(1), scan.kind);
+  if (value === null) return;
+  if (value === undefined) {
+    cx.out.array(2);
+    cx.out.bulk("0");
+    return cx.out.array(0);
+  }
+  const req = parseScan(cx, 2);
+  if (req === undefined) return;
+  const whole = !CURSOR_ENCODINGS.has(value.encoding());
+  if (whole) {
+    req.cursor = 0;
+    req.count = Infinity;
+  }
+  const keep = scan.keep;
+  scanReply(
+    cx,
+    req,
+    value,
+    () => scan.walk(value, whole),
+    (name) => name,
+    (found) => scan.reply(value, found),
+    keep && ((name) => keep(value, name)),
+  );
 }

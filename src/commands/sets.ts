@@ -1,21 +1,13 @@
 // Set commands on one set (SADD, SPOP, SRANDMEMBER, SMOVE, SSCAN ...), with Redis 7's replies
 // and errors (t_set.c); the commands combining sets are in sets_algebra.ts. A command that
-// empties a set deletes its key. Also the HSCAN/SSCAN lookup shared with hashes.ts, and the
-// count parsing shared with HRANDFIELD.
+// empties a set deletes its key. Also the count parsing shared with HRANDFIELD.
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
-import {
-  type CollectionClass,
-  createCollection,
-  deleteIfEmpty,
-  readCollection,
-  writeCollection,
-} from "./collections.ts";
+import { createCollection, deleteIfEmpty, readCollection, writeCollection } from "./collections.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
 import { parsePositive, setAlgebraCommands, setSpec } from "./sets_algebra.ts";
-import { parseScan, scanReply } from "./scan.ts";
-import type { Collection } from "../store/keyspace.ts";
+import { scanCollection } from "./scan.ts";
 import { SetValue } from "../store/set.ts";
 
 const newSet = () => new SetValue();
@@ -37,45 +29,6 @@ export function parseCount(cx: Context, i: number): number | undefined {
     return undefined;
   }
   return Number(n);
-}
-
-/** A collection HSCAN or SSCAN can walk. */
-interface Scannable extends Collection {
-  /** `whole`: the walk will take every element in one call. */
-  scan(whole: boolean): Iterator<string>;
-}
-
-/**
- * HSCAN and SSCAN: `key cursor [MATCH p] [COUNT n]`, checked in Redis's order (cursor, then the
- * key's type, then the options, which a missing key never reaches). As in Redis, a small
- * collection (listpack or intset encoded) comes whole in one call whatever the cursor.
- */
-export function scanCollection<T extends Scannable>(
-  cx: Context,
-  kind: CollectionClass<T>,
-  reply: (value: T, found: string[]) => void,
-): void {
-  // parseScan reads the cursor first: with the options hidden it checks only the cursor.
-  const argc = cx.argc;
-  cx.argc = 3;
-  const cursorOk = parseScan(cx, 2) !== undefined;
-  cx.argc = argc;
-  if (!cursorOk) return;
-  const value = readCollection(cx, cx.arg(1), kind);
-  if (value === null) return;
-  if (value === undefined) {
-    cx.out.array(2);
-    cx.out.bulk("0");
-    return cx.out.array(0);
-  }
-  const req = parseScan(cx, 2);
-  if (req === undefined) return;
-  const whole = value.encoding() !== "hashtable";
-  if (whole) {
-    req.cursor = 0;
-    req.count = value.size + 1;
-  }
-  scanReply(cx, req, value, () => value.scan(whole), (s) => s, (found) => reply(value, found));
 }
 
 function sadd(cx: Context): void {
@@ -184,7 +137,11 @@ function smove(cx: Context): void {
 }
 
 function sscan(cx: Context): void {
-  scanCollection(cx, SetValue, (_, members) => cx.out.bulks(members));
+  scanCollection(cx, {
+    kind: SetValue,
+    walk: (s, whole) => s.scan(whole),
+    reply: (_, members) => cx.out.bulks(members),
+  });
 }
 
 const readFast: CommandSpec["flags"] = ["readonly", "fast"];

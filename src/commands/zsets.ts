@@ -11,7 +11,7 @@ import {
   signalKeyReady,
   writeCollection,
 } from "./collections.ts";
-import { parseScan, scanReply } from "./scan.ts";
+import { scanCollection } from "./scan.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NOT_FLOAT, NOT_INTEGER, SYNTAX } from "./replies.ts";
 import { NAN_SCORE, parseScore, replyScore } from "./zsets_score.ts";
@@ -207,45 +207,24 @@ function randomMembers(cx: Context, count: number, withScores: boolean): void {
   for (const r of ranks) z.walk(r, 1, false, emit);
 }
 
-/** C's strtoul view of a SCAN cursor: optional sign and digits within 64 bits. */
-function validCursor(s: string): boolean {
-  const m = /^[+-]?(\d*)$/.exec(s);
-  return m !== null && !(s.length === 1 && m[1] === "") && BigInt(m[1] || "0") < 2n ** 64n;
-}
-
 function zscan(cx: Context): void {
-  // Redis's order: the cursor, then the key (a missing key ignores the options), then options.
-  if (!validCursor(cx.arg(2))) return cx.out.error("ERR invalid cursor");
-  const z = readCollection(cx, cx.arg(1), ZsetValue);
-  if (z === null) return;
-  if (z === undefined) {
-    cx.out.array(2);
-    cx.out.bulk("0");
-    return cx.out.array(0);
-  }
-  const req = parseScan(cx, 2);
-  if (req === undefined) return;
-  const emit = (found: string[]) => {
-    cx.out.array(found.length * 2);
-    for (const m of found) {
-      cx.out.bulk(m);
-      replyScore(cx, z.score(m)!);
-    }
-  };
-  if (z.encoding() === "listpack") {
-    // The small form answers in one call whatever the cursor or COUNT, as a listpack does.
-    const all: string[] = [];
-    z.walk(0, z.size, false, (m) => all.push(m));
-    return scanReply(
-      cx,
-      { ...req, cursor: 0, count: Infinity },
-      z,
-      () => all.values(),
-      (m) => m,
-      emit,
-    );
-  }
-  scanReply(cx, req, z, () => z.scan()!, (m) => m, emit, (m) => z.score(m) !== undefined);
+  scanCollection(cx, {
+    kind: ZsetValue,
+    walk: (z, whole) => {
+      if (!whole) return z.scan()!;
+      const all: string[] = []; // the small form lists its members in score order
+      z.walk(0, z.size, false, (m) => all.push(m));
+      return all.values();
+    },
+    reply: (z, found) => {
+      cx.out.array(found.length * 2);
+      for (const m of found) {
+        cx.out.bulk(m);
+        replyScore(cx, z.score(m)!);
+      }
+    },
+    keep: (z, m) => z.score(m) !== undefined,
+  });
 }
 
 const readFast: CommandSpec["flags"] = ["readonly", "fast"];

@@ -6,10 +6,8 @@
 import type { Collection } from "./keyspace.ts";
 import { parseInt64 } from "../commands/numbers.ts";
 
-/** Redis's set-max-intset-entries, set-max-listpack-entries and set-max-listpack-value. */
+/** Redis's set-max-intset-entries. */
 const MAX_INTSET_ENTRIES = 512;
-const MAX_LISTPACK_ENTRIES = 128;
-const MAX_LISTPACK_VALUE = 64;
 
 /** A set of byte strings. */
 export class SetValue implements Collection {
@@ -31,16 +29,12 @@ export class SetValue implements Collection {
 
   /** Redis's encoding for a set with these members (from the current contents, not sticky). */
   encoding(): string {
+    // Redis 7.0 has two: intset while every member is a canonical 64-bit integer (up to 512 of
+    // them), hashtable otherwise (the small-set listpack came with 7.2).
     const n = this.members.length;
     if (n > MAX_INTSET_ENTRIES) return "hashtable";
-    let ints = true;
-    let short = n <= MAX_LISTPACK_ENTRIES;
-    for (let i = 0; i < n && (ints || short); i++) {
-      const m = this.members[i];
-      if (ints && parseInt64(m) === undefined) ints = false;
-      if (m.length > MAX_LISTPACK_VALUE) short = false;
-    }
-    return ints ? "intset" : short ? "listpack" : "hashtable";
+    for (let i = 0; i < n; i++) if (parseInt64(this.members[i]) === undefined) return "hashtable";
+    return "intset";
   }
 
   clone(): SetValue {

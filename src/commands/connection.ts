@@ -268,13 +268,13 @@ const clientSubcommands: CommandSpec[] = [
     ),
   ),
   clientSub("no-touch", 3, "<ON | OFF>", "Accepted for compatibility.", onOff),
-  clientSub(
+  admin(clientSub(
     "unblock",
     -3,
     "client-id [TIMEOUT | ERROR]",
     "Unblocks a client blocked by a blocking command from a different connection.",
     clientUnblock,
-  ),
+  )),
   clientSub("getredir", 2, "", "Returns -1: client-side caching is not offered.", (cx) => {
     cx.out.int(-1);
   }),

@@ -3,7 +3,8 @@ import type { Context } from "./context.ts";
 import { type CommandSpec, subcommandsOf } from "./table.ts";
 import { containerHelp } from "./introspection.ts";
 import { globMatch } from "../store/glob.ts";
-import type { Value } from "../store/keyspace.ts";
+import type { ExpiryTime, Value } from "../store/keyspace.ts";
+import { signalKeyReady } from "./collections.ts";
 import { parseScan, scanReply } from "./scan.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from "./replies.ts";
@@ -74,6 +75,16 @@ function flush(cx: Context): void {
   cx.out.ok();
 }
 
+/**
+ * Stores a moved or copied value under `key` with its expiry time, waking clients blocked on
+ * the key (BLPOP on a list renamed into place gets served, as Redis's dbAdd signals it).
+ */
+function store(cx: Context, key: string, value: Value, at: ExpiryTime | undefined): void {
+  if (at === undefined) cx.db.set(key, value);
+  else cx.db.setWithExpiry(key, value, at);
+  if (typeof value !== "string") signalKeyReady(cx, key);
+}
+
 /** RENAME and RENAMENX: moves the value and its TTL to the new name. */
 function renameCommand(nx: boolean): (cx: Context) => void {
   return (cx) => {
@@ -86,8 +97,7 @@ function renameCommand(nx: boolean): (cx: Context) => void {
     if (nx && db.has(to)) return cx.out.int(0);
     const at = db.expiryTime(from);
     db.delete(from);
-    if (at === undefined) db.set(to, value);
-    else db.setWithExpiry(to, value, at);
+    store(cx, to, value, at);
     if (nx) cx.out.int(1);
     else cx.out.ok();
   };
@@ -114,9 +124,7 @@ function copy(cx: Context): void {
   if (found === undefined) return cx.out.int(0);
   const value = typeof found === "string" ? found : found.clone();
   if (!replace && db.has(to)) return cx.out.int(0);
-  const at = db.expiryTime(from);
-  if (at === undefined) db.set(to, value);
-  else db.setWithExpiry(to, value, at);
+  store(cx, to, value, db.expiryTime(from));
   cx.out.int(1);
 }
 

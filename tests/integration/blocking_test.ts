@@ -203,6 +203,22 @@ Deno.test("blocking list commands", async (t) => {
         assert.equal(await c.call("EXISTS", "x2"), 0);
       },
     );
+
+    await t.step("a list renamed or copied onto a waited key wakes the waiter", async () => {
+      const w = await client();
+      await send(w, "BLPOP", "target", "0");
+      await blockedClients(c, 1);
+      assert.equal(await c.call("RPUSH", "rsrc", "moved"), 1);
+      assert.equal(await c.call("RENAME", "rsrc", "target"), "OK");
+      assert.deepEqual(await w.reply(), ["target", "moved"]);
+      await send(w, "BLPOP", "target2", "0");
+      await blockedClients(c, 1);
+      assert.equal(await c.call("RPUSH", "rsrc", "copied"), 1);
+      assert.equal(await c.call("COPY", "rsrc", "target2"), 1);
+      assert.deepEqual(await w.reply(), ["target2", "copied"]);
+      assert.deepEqual(await c.call("LRANGE", "rsrc", "0", "-1"), ["copied"]);
+      await blockedClients(c, 0);
+    });
   } finally {
     for (const cl of clients) cl.close();
     await server.stop();

@@ -111,7 +111,7 @@ function lrange(cx: Context): void {
   const range = list === undefined ? null : clampRange(start, end, list.length);
   if (range === null) return cx.out.array(0);
   cx.out.array(range[1] - range[0] + 1);
-  for (let i = range[0]; i <= range[1]; i++) cx.out.bulk(list!.at(i));
+  for (let i = range[0]; i <= range[1]; i++) list!.writeBulk(i, cx.out);
 }
 
 /** A Redis list index (negatives from the end) as a position, or -1 when out of range. */
@@ -127,7 +127,8 @@ function lindex(cx: Context): void {
   const index = longArg(cx, 2);
   if (index === undefined) return;
   const i = position(index, list.length);
-  cx.out.bulkOrNil(i === -1 ? undefined : list.at(i));
+  if (i === -1) cx.out.nil();
+  else list.writeBulk(i, cx.out);
 }
 
 function lset(cx: Context): void {

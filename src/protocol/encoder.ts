@@ -15,9 +15,6 @@ const NIL = new TextEncoder().encode("$-1\r\n");
 const NIL_ARRAY = new TextEncoder().encode("*-1\r\n");
 const EMPTY_ARRAY = new TextEncoder().encode("*0\r\n");
 
-/** Digits of a non-negative safe integer written backwards into a scratch area. */
-const scratch = new Uint8Array(24);
-
 /** Where error replies are counted: in all, and by first word when `errorTypes` is there. */
 export interface ErrorCounter {
   errorReplies: number;
@@ -109,14 +106,17 @@ export class ReplyWriter {
       b[this.length++] = 48 + n;
       return;
     }
-    let i = scratch.length;
+    // Count the digits, then write them from the last one back: no scratch copy (a subarray
+    // for it cost more than the digits themselves).
+    let len = 2;
+    for (let p = 100; p <= n; p *= 10) len++;
+    let at = this.length + len;
+    this.length = at;
     while (n > 0) {
       const q = Math.floor(n / 10);
-      scratch[--i] = 48 + (n - q * 10);
+      b[--at] = 48 + (n - q * 10);
       n = q;
     }
-    b.set(scratch.subarray(i), this.length);
-    this.length += scratch.length - i;
   }
 
   /** +OK */
@@ -166,6 +166,24 @@ export class ReplyWriter {
     this.digits(n);
     this.crlf();
     this.length += this.mem.writeLatin1(s, this.length);
+    this.crlf();
+  }
+
+  /** A bulk string from bytes [s, e) of `src`, copied without building a string. */
+  bulkBytes(src: Uint8Array, s: number, e: number): void {
+    const n = e - s;
+    this.room(n + 32);
+    this.byte(36);
+    this.digits(n);
+    this.crlf();
+    const b = this.mem.bytes;
+    let at = this.length;
+    if (n <= 64) { for (let i = s; i < e; i++) b[at++] = src[i]; // no subarray object for short ones
+     } else {
+      b.set(src.subarray(s, e), at);
+      at += n;
+    }
+    this.length = at;
     this.crlf();
   }
 

@@ -12,6 +12,11 @@
 // move the shorter side, O(n) as in Redis.
 import { ByteBuffer } from "../protocol/latin1.ts";
 
+/** Where `writeBulk` sends an element: the reply writer (protocol/encoder.ts). */
+export interface BulkWriter {
+  bulkBytes(src: Uint8Array, s: number, e: number): void;
+}
+
 /** Capacities start this small: most lists are short, and each is one object of this kind. */
 const MIN_BYTES = 64;
 const MIN_SLOTS = 8;
@@ -116,6 +121,15 @@ export class Deque {
   at(i: number): string {
     const k = this.lo + i;
     return this.data.latin1(this.bounds[k], this.bounds[k + 1]);
+  }
+
+  /**
+   * Writes element i as a bulk string reply, straight from the packed bytes (LRANGE, LINDEX:
+   * no string is built for it).
+   */
+  writeBulk(i: number, out: BulkWriter): void {
+    const k = this.lo + i;
+    out.bulkBytes(this.data.bytes, this.bounds[k], this.bounds[k + 1]);
   }
 
   /** Length in bytes of element i. */

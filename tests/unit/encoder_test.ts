@@ -37,6 +37,14 @@ Deno.test("bulk strings are binary-safe byte strings", () => {
   }
 });
 
+Deno.test("bulkBytes writes a byte range of any length as a bulk string", () => {
+  const src = Uint8Array.from({ length: 300 }, (_, i) => i & 0xff);
+  for (const [s, e] of [[0, 0], [5, 6], [10, 74], [10, 75], [0, 300]]) {
+    const expected = bytesToLatin1(src.subarray(s, e));
+    assert.equal(wire((w) => w.bulkBytes(src, s, e)), `$${e - s}\r\n${expected}\r\n`);
+  }
+});
+
 Deno.test("integers: negative, zero, every digit count, unsafe numbers and bigints", () => {
   const cases: [number | bigint, string][] = [
     [0, "0"],

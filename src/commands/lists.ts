@@ -1,10 +1,11 @@
 // List commands: pushes, pops, ranges, edits and searches, with Redis 7.0's replies and errors
 // (t_list.c). The moves, multi-key pops and the blocking forms live in lists_blocking.ts.
 import type { Context } from "./context.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, specOf } from "./table.ts";
 import {
   createCollection,
   deleteIfEmpty,
+  parsePositive,
   readCollection,
   signalKeyReady,
   writeCollection,
@@ -70,11 +71,9 @@ function pop(front: boolean): (cx: Context) => void {
     }
     let count = -1;
     if (cx.argc === 3) {
-      const n = parseInt64(cx.arg(2));
-      if (n === undefined || n < 0) {
-        return cx.out.error("ERR value is out of range, must be positive");
-      }
-      count = Number(n);
+      const n = parsePositive(cx, 2);
+      if (n === undefined) return;
+      count = n;
     }
     const key = cx.arg(1);
     const list = writeList(cx, key);
@@ -244,28 +243,7 @@ function lpos(cx: Context): void {
   for (const i of found) cx.out.int(i);
 }
 
-const list = (
-  name: string,
-  arity: number,
-  flags: CommandSpec["flags"],
-  keys: CommandSpec["keys"],
-  since: string,
-  syntax: string,
-  summary: string,
-  complexity: string,
-  handler: (cx: Context) => void,
-): CommandSpec => ({
-  name,
-  arity,
-  flags,
-  keys,
-  group: "list",
-  since,
-  syntax,
-  summary,
-  complexity,
-  handler,
-});
+const list = specOf("list");
 
 const ONE: [number, number, number] = [1, 1, 1];
 const PUSH_COST = "O(1) for each element added, so O(N) to add N elements.";

@@ -3,7 +3,7 @@
 // what Redis 7.0's serveClientBlockedOnList gives them: the pop happens on the key that got
 // elements.
 import type { Context } from "./context.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, specOf } from "./table.ts";
 import { createCollection, deleteIfEmpty, signalKeyReady } from "./collections.ts";
 import { parseInt64 } from "./numbers.ts";
 import { SYNTAX, WRONGTYPE } from "./replies.ts";
@@ -184,28 +184,7 @@ function blmpop(cx: Context): void {
   });
 }
 
-const spec = (
-  name: string,
-  arity: number,
-  flags: CommandSpec["flags"],
-  keys: CommandSpec["keys"],
-  since: string,
-  syntax: string,
-  summary: string,
-  complexity: string,
-  handler: (cx: Context) => void,
-): CommandSpec => ({
-  name,
-  arity,
-  flags,
-  keys,
-  group: "list",
-  since,
-  syntax,
-  summary,
-  complexity,
-  handler,
-});
+const spec = specOf("list");
 
 const MPOP_COST =
   "O(N+M) where N is the number of provided keys and M is the number of elements returned.";

@@ -3,10 +3,16 @@
 // empties a set deletes its key. Also the count parsing shared with HRANDFIELD.
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
-import { createCollection, deleteIfEmpty, readCollection, writeCollection } from "./collections.ts";
+import {
+  createCollection,
+  deleteIfEmpty,
+  parsePositive,
+  readCollection,
+  writeCollection,
+} from "./collections.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
-import { parsePositive, setAlgebraCommands, setSpec } from "./sets_algebra.ts";
+import { setAlgebraCommands, setSpec } from "./sets_algebra.ts";
 import { scanCollection } from "./scan.ts";
 import { SetValue } from "../store/set.ts";
 

@@ -2,28 +2,11 @@
 // 7's replies and errors (t_set.c). Also the non-negative count parsing and the spec builder
 // that sets.ts shares.
 import type { Context } from "./context.ts";
-import type { CommandSpec } from "./table.ts";
-import { readCollection } from "./collections.ts";
+import { type CommandSpec, specOf } from "./table.ts";
+import { parsePositive, readCollection } from "./collections.ts";
 import { parseInt64 } from "./numbers.ts";
 import { SYNTAX } from "./replies.ts";
 import { SetValue } from "../store/set.ts";
-
-/**
- * Parses argument i as a non-negative C long (SPOP's count, SINTERCARD's LIMIT), replying with
- * `error` when it is not one (a malformed number too, as Redis's getPositiveLongFromObjectOrReply).
- */
-export function parsePositive(
-  cx: Context,
-  i: number,
-  error = "ERR value is out of range, must be positive",
-): number | undefined {
-  const n = parseInt64(cx.arg(i));
-  if (n === undefined || n < 0) {
-    cx.out.error(error);
-    return undefined;
-  }
-  return Number(n);
-}
 
 /**
  * The sets at keys [from, to), a missing key as undefined; null after replying WRONGTYPE.
@@ -129,20 +112,8 @@ function sintercard(cx: Context): void {
   cx.out.int(count);
 }
 
-/** Builds a set command's spec. */
-export function setSpec(
-  name: string,
-  arity: number,
-  flags: CommandSpec["flags"],
-  keys: [number, number, number] | undefined,
-  since: string,
-  syntax: string,
-  summary: string,
-  complexity: string,
-  handler: (cx: Context) => void,
-): CommandSpec {
-  return { name, arity, flags, keys, group: "set", since, syntax, summary, complexity, handler };
-}
+/** The builder of the set commands' specs. */
+export const setSpec = specOf("set");
 
 const allKeys: [number, number, number] = [1, -1, 1];
 const STORE_SUMMARY = "The result replaces the destination key; an empty result deletes it.";

@@ -51,6 +51,35 @@ export function subcommandsOf(
   });
 }
 
+/**
+ * Builds the specs of one command group, taking the fields in the order a family's table lists
+ * them: `const list = specOf("list"); list("lpush", -3, ["write"], [1, 1, 1], ...)`.
+ */
+export function specOf(group: string): (
+  name: string,
+  arity: number,
+  flags: Flag[],
+  keys: CommandSpec["keys"],
+  since: string,
+  syntax: string,
+  summary: string,
+  complexity: string,
+  handler: Handler,
+) => CommandSpec {
+  return (name, arity, flags, keys, since, syntax, summary, complexity, handler) => ({
+    name,
+    arity,
+    flags,
+    keys,
+    group,
+    since,
+    syntax,
+    summary,
+    complexity,
+    handler,
+  });
+}
+
 /** A command as the table holds it: the spec plus its counters. */
 export class Command {
   /** "get", or "client|setname" for a subcommand. */

@@ -3,7 +3,7 @@
 // ([key, member, score]) and BZMPOP, which wait through blocking.ts.
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
-import { deleteIfEmpty } from "./collections.ts";
+import { deleteIfEmpty, parsePositive } from "./collections.ts";
 import { parseInt64 } from "./numbers.ts";
 import { SYNTAX, WRONGTYPE } from "./replies.ts";
 import { replyScore } from "./zsets_score.ts";
@@ -19,11 +19,9 @@ function zpop(max: boolean): (cx: Context) => void {
     if (cx.argc > 3) return cx.out.error(SYNTAX);
     let count = -1;
     if (cx.argc === 3) {
-      const n = parseInt64(cx.arg(2));
-      if (n === undefined || n < 0) {
-        return cx.out.error("ERR value is out of range, must be positive");
-      }
-      count = Number(n);
+      const n = parsePositive(cx, 2);
+      if (n === undefined) return;
+      count = n;
     }
     popFrom(cx, [cx.arg(1)], max, false, count, false);
   };

@@ -120,6 +120,14 @@ export class RawClient {
     return s;
   }
 
+  /** Reads exactly as many bytes as `expected` has and throws unless they are equal. */
+  async expectRaw(expected: string): Promise<void> {
+    const got = await this.readRaw(expected.length);
+    if (got !== expected) {
+      throw new Error(`expected ${JSON.stringify(expected)}, read ${JSON.stringify(got)}`);
+    }
+  }
+
   /** Reads exactly `n` raw bytes as a byte string. */
   async readRaw(n: number): Promise<string> {
     while (this.buf.length < n) {

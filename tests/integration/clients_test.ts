@@ -1,10 +1,9 @@
 // Real Redis clients against keyval: npm:redis (node-redis), npm:ioredis, and redis-cli and
 // redis-benchmark from Debian's redis-tools. They must connect and work without warnings.
 import assert from "node:assert/strict";
-import { createClient } from "redis";
-import { Redis } from "ioredis";
 import { Buffer } from "node:buffer";
 import { withServer } from "../helpers/server.ts";
+import { ioredisClient, nodeRedisClient } from "../helpers/clients.ts";
 
 const hasTool = (name: string) => {
   try {
@@ -38,7 +37,7 @@ async function run(cmd: string, args: string[], stdin?: string) {
 
 Deno.test("npm:redis (node-redis 5) connects and runs string, key and TTL commands", async () => {
   await withServer(async ({ port }) => {
-    const client = createClient({ socket: { host: "127.0.0.1", port } });
+    const client = nodeRedisClient(port);
     const errors: unknown[] = [];
     client.on("error", (e) => errors.push(e));
     await client.connect();
@@ -82,12 +81,7 @@ Deno.test("npm:redis (node-redis 5) connects and runs string, key and TTL comman
 
 Deno.test("npm:ioredis connects (ready check via INFO) and runs a pipeline", async () => {
   await withServer(async ({ port }) => {
-    const redis = new Redis({
-      host: "127.0.0.1",
-      port,
-      lazyConnect: true,
-      maxRetriesPerRequest: 1,
-    });
+    const redis = ioredisClient(port);
     const errors: unknown[] = [];
     redis.on("error", (e: unknown) => errors.push(e));
     await redis.connect();

@@ -1,10 +1,9 @@
 // Hash commands over the wire: exact RESP bytes, random picks, HSCAN's guarantee while the hash
 // changes, keyval's deliberate differences, and the npm:ioredis and npm:redis clients.
 import assert from "node:assert/strict";
-import { createClient } from "redis";
-import { Redis } from "ioredis";
-import { type RawClient, ReplyError } from "../helpers/raw.ts";
+import { ReplyError } from "../helpers/raw.ts";
 import { withClient, withServer } from "../helpers/server.ts";
+import { ioredisClient, nodeRedisClient } from "../helpers/clients.ts";
 
 const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
@@ -13,23 +12,18 @@ function pairs(n: number): string[] {
   return Array.from({ length: n }, (_, i) => [`f${i}`, `v${i}`]).flat();
 }
 
-/** Reads exactly the bytes of `expected` and requires them to be equal. */
-async function expectRaw(c: RawClient, expected: string): Promise<void> {
-  assert.equal(await c.readRaw(expected.length), expected);
-}
-
 Deno.test("hash replies on the wire: RESP2 shapes, binary fields, empty-key deletion", async () => {
   await withClient(async (c) => {
     await c.send("*6\r\n$4\r\nHSET\r\n$1\r\nh\r\n$1\r\na\r\n$1\r\n1\r\n$3\r\nb\0\n\r\n$0\r\n\r\n");
-    await expectRaw(c, ":2\r\n");
+    await c.expectRaw(":2\r\n");
     await c.send("*2\r\n$7\r\nHGETALL\r\n$1\r\nh\r\n");
-    await expectRaw(c, "*4\r\n$1\r\na\r\n$1\r\n1\r\n$3\r\nb\0\n\r\n$0\r\n\r\n");
+    await c.expectRaw("*4\r\n$1\r\na\r\n$1\r\n1\r\n$3\r\nb\0\n\r\n$0\r\n\r\n");
     await c.send("*4\r\n$5\r\nHMGET\r\n$1\r\nh\r\n$2\r\nzz\r\n$1\r\na\r\n");
-    await expectRaw(c, "*2\r\n$-1\r\n$1\r\n1\r\n");
+    await c.expectRaw("*2\r\n$-1\r\n$1\r\n1\r\n");
     await c.send("*2\r\n$10\r\nHRANDFIELD\r\n$2\r\nno\r\n");
-    await expectRaw(c, "$-1\r\n");
+    await c.expectRaw("$-1\r\n");
     await c.send("*3\r\n$5\r\nHSCAN\r\n$2\r\nno\r\n$1\r\n0\r\n");
-    await expectRaw(c, "*2\r\n$1\r\n0\r\n*0\r\n");
+    await c.expectRaw("*2\r\n$1\r\n0\r\n*0\r\n");
     // WITHVALUES in RESP2 is one flat array of field, value, field, value...
     assert.deepEqual(
       await c.call("HRANDFIELD", "h", "-3", "WITHVALUES").then((r) => {
@@ -137,8 +131,8 @@ Deno.test("HSCAN gives a small (listpack) hash whole in one call, whatever the c
 
 Deno.test("npm:ioredis and npm:redis drive the hash commands", async () => {
   await withServer(async ({ port }) => {
-    const io = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 1 });
-    const node = createClient({ socket: { host: "127.0.0.1", port } });
+    const io = ioredisClient(port);
+    const node = nodeRedisClient(port);
     const errors: unknown[] = [];
     io.on("error", (e: unknown) => errors.push(e));
     node.on("error", (e) => errors.push(e));

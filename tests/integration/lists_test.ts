@@ -2,10 +2,9 @@
 // clients (ioredis, node-redis). conformance_lists_test.ts compares the same ground with
 // redis-server; blocking_test.ts covers waiting.
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
-import { createClient } from "redis";
 import { encodeCommand, RawClient, ReplyError } from "../helpers/raw.ts";
 import { startServer } from "../helpers/server.ts";
+import { ioredisClient, nodeRedisClient } from "../helpers/clients.ts";
 
 const WRONGTYPE = new ReplyError(
   "WRONGTYPE Operation against a key holding the wrong kind of value",
@@ -211,18 +210,8 @@ Deno.test("list commands", async (t) => {
     });
 
     await t.step("npm:ioredis", async () => {
-      const redis = new Redis({
-        host: "127.0.0.1",
-        port,
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-      });
-      const blocker = new Redis({
-        host: "127.0.0.1",
-        port,
-        lazyConnect: true,
-        maxRetriesPerRequest: 1,
-      });
+      const redis = ioredisClient(port);
+      const blocker = ioredisClient(port);
       await redis.connect();
       await blocker.connect();
       try {
@@ -248,7 +237,7 @@ Deno.test("list commands", async (t) => {
     });
 
     await t.step("npm:redis (node-redis)", async () => {
-      const nr = createClient({ socket: { host: "127.0.0.1", port } });
+      const nr = nodeRedisClient(port);
       const errors: unknown[] = [];
       nr.on("error", (e) => errors.push(e));
       await nr.connect();

@@ -2,21 +2,15 @@
 // SSCAN's guarantee while the set changes, the encodings and how SSCAN walks each, and the
 // npm:ioredis and npm:redis clients.
 import assert from "node:assert/strict";
-import { createClient } from "redis";
-import { Redis } from "ioredis";
 import { type RawClient, ReplyError } from "../helpers/raw.ts";
 import { withClient, withServer } from "../helpers/server.ts";
+import { ioredisClient, nodeRedisClient } from "../helpers/clients.ts";
 
 const WRONGTYPE = "WRONGTYPE Operation against a key holding the wrong kind of value";
 
 /** Members m0..m(n-1). */
 function members(n: number, prefix = "m"): string[] {
   return Array.from({ length: n }, (_, i) => `${prefix}${i}`);
-}
-
-/** Reads exactly the bytes of `expected` and requires them to be equal. */
-async function expectRaw(c: RawClient, expected: string): Promise<void> {
-  assert.equal(await c.readRaw(expected.length), expected);
 }
 
 const sortedReply = async (p: Promise<unknown>) => [...(await p) as string[]].sort();
@@ -36,15 +30,15 @@ async function scanAll(c: RawClient, key: string): Promise<string[]> {
 Deno.test("set replies on the wire: RESP2 shapes, binary members, empty-key deletion", async () => {
   await withClient(async (c) => {
     await c.send("*4\r\n$4\r\nSADD\r\n$1\r\ns\r\n$3\r\nb\0\n\r\n$0\r\n\r\n");
-    await expectRaw(c, ":2\r\n");
+    await c.expectRaw(":2\r\n");
     await c.send("*4\r\n$10\r\nSMISMEMBER\r\n$1\r\ns\r\n$3\r\nb\0\n\r\n$1\r\nz\r\n");
-    await expectRaw(c, "*2\r\n:1\r\n:0\r\n");
+    await c.expectRaw("*2\r\n:1\r\n:0\r\n");
     await c.send("*2\r\n$4\r\nSPOP\r\n$2\r\nno\r\n");
-    await expectRaw(c, "$-1\r\n");
+    await c.expectRaw("$-1\r\n");
     await c.send("*3\r\n$4\r\nSPOP\r\n$2\r\nno\r\n$1\r\n2\r\n");
-    await expectRaw(c, "*0\r\n");
+    await c.expectRaw("*0\r\n");
     await c.send("*3\r\n$5\r\nSSCAN\r\n$2\r\nno\r\n$1\r\n0\r\n");
-    await expectRaw(c, "*2\r\n$1\r\n0\r\n*0\r\n");
+    await c.expectRaw("*2\r\n$1\r\n0\r\n*0\r\n");
     assert.deepEqual(await sortedReply(c.call("SMEMBERS", "s")), ["", "b\0\n"]);
     assert.equal(await c.call("SREM", "s", "", "b\0\n"), 2);
     assert.equal(await c.call("EXISTS", "s"), 0);
@@ -152,8 +146,8 @@ Deno.test("encodings: intset while all members are integers, then hashtable (Red
 
 Deno.test("npm:ioredis and npm:redis drive the set commands", async () => {
   await withServer(async ({ port }) => {
-    const io = new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 1 });
-    const node = createClient({ socket: { host: "127.0.0.1", port } });
+    const io = ioredisClient(port);
+    const node = nodeRedisClient(port);
     const errors: unknown[] = [];
     io.on("error", (e: unknown) => errors.push(e));
     node.on("error", (e) => errors.push(e));

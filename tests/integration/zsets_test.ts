@@ -3,10 +3,9 @@
 // set changes, the blocking pops with several clients and timeouts, and the two npm clients
 // (ioredis, node-redis). conformance_zsets_test.ts compares the same ground with redis-server.
 import assert from "node:assert/strict";
-import { Redis } from "ioredis";
-import { createClient } from "redis";
 import { RawClient, type Reply, ReplyError } from "../helpers/raw.ts";
 import { withServer } from "../helpers/server.ts";
+import { ioredisClient, nodeRedisClient } from "../helpers/clients.ts";
 
 const err = (message: string) => new ReplyError(message);
 const WRONGTYPE = err("WRONGTYPE Operation against a key holding the wrong kind of value");
@@ -285,18 +284,8 @@ Deno.test("sorted sets over raw RESP, the blocking pops and both npm clients", a
       });
 
       await t.step("npm:ioredis", async () => {
-        const redis = new Redis({
-          host: "127.0.0.1",
-          port,
-          lazyConnect: true,
-          maxRetriesPerRequest: 1,
-        });
-        const blocker = new Redis({
-          host: "127.0.0.1",
-          port,
-          lazyConnect: true,
-          maxRetriesPerRequest: 1,
-        });
+        const redis = ioredisClient(port);
+        const blocker = ioredisClient(port);
         await redis.connect();
         await blocker.connect();
         try {
@@ -327,7 +316,7 @@ Deno.test("sorted sets over raw RESP, the blocking pops and both npm clients", a
       });
 
       await t.step("npm:redis (node-redis)", async () => {
-        const nr = createClient({ socket: { host: "127.0.0.1", port } });
+        const nr = nodeRedisClient(port);
         const errors: unknown[] = [];
         nr.on("error", (e) => errors.push(e));
         await nr.connect();

@@ -2,16 +2,7 @@
 import assert from "node:assert/strict";
 import { Deque } from "../../src/store/deque.ts";
 import { ListValue } from "../../src/store/list.ts";
-
-/** A small deterministic PRNG (mulberry32), so a failure replays. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../helpers/random.ts";
 
 function contents(d: Deque): string[] {
   const out: string[] = [];
@@ -109,7 +100,7 @@ Deno.test("deque: clone is deep, and ListValue is a list collection", () => {
 
 Deno.test("deque: thousands of random operations agree with an array model", () => {
   for (const seed of [1, 2, 3, 42]) {
-    const rand = rng(seed);
+    const rand = seededRandom(seed);
     const d = new Deque();
     const model: string[] = [];
     const word = () => {

@@ -3,6 +3,7 @@
 // edge cases whose answers were taken from redis-server 7.0's KEYS.
 import assert from "node:assert/strict";
 import { globMatch } from "../../src/store/glob.ts";
+import { seededRandom } from "../helpers/random.ts";
 
 /** One pattern element: a run of '*' or a test for exactly one byte. */
 type Token = "star" | ((c: number, nocase: boolean) => boolean);
@@ -92,21 +93,11 @@ function reference(pattern: string, subject: string, nocase = false): boolean {
   return match(0, 0);
 }
 
-/** A small deterministic PRNG (mulberry32), so a failure can be reproduced. */
-function prng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const PATTERN_ALPHABET = ["a", "b", "A", "*", "*", "?", "[", "]", "^", "-", "\\", "\xe9", "\x01"];
 const SUBJECT_ALPHABET = ["a", "b", "A", "B", "-", "]", "^", "\\", "*", "\xe9", "\xf0", "\0"];
 
 Deno.test("globMatch agrees with the reference on random patterns and subjects", () => {
-  const random = prng(20240607);
+  const random = seededRandom(20240607);
   const pick = (alphabet: string[], max: number) => {
     let s = "";
     const len = Math.floor(random() * (max + 1));

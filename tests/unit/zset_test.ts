@@ -15,16 +15,7 @@ import {
   ZADD_XX,
   ZsetValue,
 } from "../../src/store/zset.ts";
-
-/** A tiny seeded PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../helpers/random.ts";
 
 type Entry = [string, number];
 
@@ -85,7 +76,7 @@ function check(z: ZsetValue, model: Model, rand: () => number, members: string[]
 }
 
 function randomOps(seed: number, nMembers: number, ops: number, bigMembers: boolean): void {
-  const rand = rng(seed);
+  const rand = seededRandom(seed);
   const members = Array.from(
     { length: nMembers },
     (_, i) => (bigMembers && i % 7 === 0 ? "x".repeat(70) : "") + "m" + i,
@@ -220,7 +211,7 @@ Deno.test("a skip list emptied by deletions is rebuilt smaller and stays right",
   // Private, read only to see that the arrays really shrank.
   const capacity = (z as unknown as { store: { capacity: number } }).store.capacity;
   assert.ok(capacity <= 1024, `capacity ${capacity} after shrinking to 40 members`);
-  const rand = rng(5);
+  const rand = seededRandom(5);
   check(z, model, rand, Array.from({ length: 5000 }, (_, i) => "m" + i));
   // The iterator taken before the rebuild still yields every member present throughout.
   const seen = new Set<string>();

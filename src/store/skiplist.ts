@@ -196,6 +196,36 @@ export class SkipList {
   insert(member: string, score: number): void {
     this.findUpdate(score, member);
     const level = randomLevel();
+    const x = this.allocNode(level, score, member);
+    this.link(x, level);
+    this.index.set(member, x);
+  }
+
+  /**
+   * Gives present `member` a new score (zslUpdateScore): in place when its neighbours still
+   * bracket the new score, else unlinked and linked again at its new position. The node, its
+   * level and the member Map entry stay: a ZADD that moves a member pays two searches, no more.
+   */
+  updateScore(member: string, score: number): void {
+    const x = this.index.get(member)!;
+    const back = this.back[x];
+    const next = this.next0[x];
+    if (
+      (back === 0 || this.before(back, score, member)) &&
+      (next === 0 || !this.before(next, score, member))
+    ) {
+      this.scores[x] = score;
+      return;
+    }
+    this.findUpdate(this.scores[x], member);
+    this.unlink(x);
+    this.scores[x] = score;
+    this.findUpdate(score, member);
+    this.link(x, this.levels[x]);
+  }
+
+  /** Links node x of `level` levels in after the nodes `findUpdate` left in `update`. */
+  private link(x: number, level: number): void {
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         rankAt[i] = 0;
@@ -204,7 +234,6 @@ export class SkipList {
       }
       this.level = level;
     }
-    const x = this.allocNode(level, score, member);
     const r0 = rankAt[0];
     for (let i = 0; i < level; i++) {
       const u = update[i];
@@ -221,11 +250,10 @@ export class SkipList {
     if (next !== 0) this.back[next] = x;
     else this.tail = x;
     this.length++;
-    this.index.set(member, x);
   }
 
-  /** Unlinks node x given `update` for it (zslDeleteNode), and frees it. */
-  private deleteNode(x: number): void {
+  /** Unlinks node x given `update` for it (zslDeleteNode's first half); x stays allocated. */
+  private unlink(x: number): void {
     for (let i = 0; i < this.level; i++) {
       const u = update[i];
       if (this.fwd(u, i) === x) {
@@ -240,6 +268,11 @@ export class SkipList {
     else this.tail = this.back[x];
     while (this.level > 1 && this.fwd(0, this.level - 1) === 0) this.level--;
     this.length--;
+  }
+
+  /** Unlinks node x given `update` for it (zslDeleteNode), and frees it. */
+  private deleteNode(x: number): void {
+    this.unlink(x);
     this.index.delete(this.members[x] as string);
     this.freeNode(x);
   }

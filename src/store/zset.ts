@@ -31,6 +31,8 @@ interface SortedStore {
   readonly length: number;
   score(member: string): number | undefined;
   insert(member: string, score: number): void;
+  /** Gives a present member a new score, moving it to its new place. */
+  updateScore(member: string, score: number): void;
   delete(member: string): boolean;
   rank(member: string): number;
   countScoreBelow(score: number, inclusive: boolean): number;
@@ -66,6 +68,11 @@ class PackedZset implements SortedStore {
     }
     ms.splice(lo, 0, member);
     ss.splice(lo, 0, score);
+  }
+
+  updateScore(member: string, score: number): void {
+    this.delete(member);
+    this.insert(member, score);
   }
 
   delete(member: string): boolean {
@@ -189,8 +196,7 @@ export class ZsetValue implements Collection {
       }
       this.newScore = score;
       if (score === current) return 0;
-      store.delete(member);
-      store.insert(member, score);
+      store.updateScore(member, score);
       return UPDATED;
     }
     if (flags & ZADD_XX) return NOP;

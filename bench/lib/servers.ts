@@ -3,6 +3,10 @@
 import { RespClient } from "./client.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+/** `deno task start`'s arguments to deno (from deno.json), so keyval runs here as users run it. */
+const START_ARGS: string[] = (JSON.parse(
+  Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
+).tasks.start as string).split(" ").slice(1).map((a) => a === "main.ts" ? MAIN : a);
 const HOST = "127.0.0.1";
 
 /** A server under test. */
@@ -48,10 +52,7 @@ export function startKeyval(
 ): Promise<BenchServer> {
   const port = freePort();
   return launch(name, port, Deno.execPath(), [
-    "run",
-    "--allow-net",
-    "--allow-env",
-    MAIN,
+    ...START_ARGS,
     "--port",
     String(port),
     ...flags,

@@ -4,7 +4,8 @@ import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
 import { createCollection, deleteIfEmpty, readCollection, writeCollection } from "./collections.ts";
 import { addDecimal, addInt64, formatDecimal, parseDecimal, parseInt64 } from "./numbers.ts";
-import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX } from "./replies.ts";
+import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, REPLY_TOO_LARGE, SYNTAX } from "./replies.ts";
+import { MIN_BULK_BYTES } from "../protocol/encoder.ts";
 import { HashValue } from "../store/hash.ts";
 import { parseCount } from "./sets.ts";
 import { scanCollection } from "./scan.ts";
@@ -151,7 +152,8 @@ function hrandfield(cx: Context): void {
   const perField = withValues ? 2 : 1;
   const count = Math.abs(n);
   if (n < 0 || count === 1) {
-    // Sampling with repetition: the count may exceed the size.
+    // Sampling with repetition: the count may exceed the size, but not the reply limit.
+    if (!out.fits(count * perField, MIN_BULK_BYTES)) return out.error(REPLY_TOO_LARGE);
     out.array(count * perField);
     for (let i = 0; i < count; i++) {
       const at = h.randomIndex();

@@ -11,7 +11,8 @@ import {
   writeCollection,
 } from "./collections.ts";
 import { parseInt64 } from "./numbers.ts";
-import { NOT_INTEGER, SYNTAX } from "./replies.ts";
+import { NOT_INTEGER, REPLY_TOO_LARGE, SYNTAX } from "./replies.ts";
+import { MIN_BULK_BYTES } from "../protocol/encoder.ts";
 import { setAlgebraCommands, setSpec } from "./sets_algebra.ts";
 import { scanCollection } from "./scan.ts";
 import { SetValue } from "../store/set.ts";
@@ -118,7 +119,8 @@ function srandmember(cx: Context): void {
   if (s === null) return;
   if (s === undefined || n === 0) return cx.out.array(0);
   if (n < 0) {
-    // Sampling with repetition: the count may exceed the size.
+    // Sampling with repetition: the count may exceed the size, but not the reply limit.
+    if (!cx.out.fits(-n, MIN_BULK_BYTES)) return cx.out.error(REPLY_TOO_LARGE);
     cx.out.array(-n);
     for (let i = 0; i < -n; i++) cx.out.bulk(s.random());
     return;

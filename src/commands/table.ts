@@ -2,7 +2,8 @@
 // docs, handler) drives dispatch, arity errors, HELP, COMMAND and the per-command counters.
 // Adding a command means adding one entry and one handler, nothing elsewhere.
 import type { Context, Handler } from "./context.ts";
-import { TOO_BIG } from "./replies.ts";
+import { REPLY_TOO_LARGE, TOO_BIG } from "./replies.ts";
+import { ReplyTooLarge } from "../protocol/encoder.ts";
 import { LatencyHistogram } from "../metrics/histogram.ts";
 
 /** Redis's command flags that keyval uses. */
@@ -228,15 +229,21 @@ export function call(cx: Context, cmd: Command): void {
 
 /** Runs the handler, turning a throw into an error reply. */
 function run(cx: Context, cmd: Command): void {
+  const out = cx.out;
+  const before = out.length;
   try {
     cmd.spec.handler!(cx);
   } catch (err) {
+    // What the handler wrote is dropped, since a partial reply would desynchronise the client.
     // Handlers validate before they change anything, so a throw leaves nothing half applied.
-    // The one expected throw is V8 refusing a string past its size limit.
-    if (err instanceof RangeError) cx.out.error(TOO_BIG);
+    // The expected throws: a reply past the writer's limit, V8 refusing a string past its size
+    // limit or memory for a buffer.
+    out.truncate(before);
+    if (err instanceof ReplyTooLarge) out.error(REPLY_TOO_LARGE);
+    else if (err instanceof RangeError) out.error(TOO_BIG);
     else {
       console.error(`keyval: internal error in '${cmd.fullName}':`, err);
-      cx.out.error(`ERR internal error in '${cmd.fullName}'`);
+      out.error(`ERR internal error in '${cmd.fullName}'`);
     }
   }
 }

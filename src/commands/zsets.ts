@@ -13,7 +13,8 @@ import {
 } from "./collections.ts";
 import { scanCollection } from "./scan.ts";
 import { parseInt64 } from "./numbers.ts";
-import { NOT_FLOAT, NOT_INTEGER, SYNTAX } from "./replies.ts";
+import { NOT_FLOAT, NOT_INTEGER, REPLY_TOO_LARGE, SYNTAX } from "./replies.ts";
+import { MIN_BULK_BYTES } from "../protocol/encoder.ts";
 import { NAN_SCORE, parseScore, replyScore } from "./zsets_score.ts";
 import { zsetRangeCommands } from "./zsets_range.ts";
 import { zsetAlgebraCommands } from "./zsets_algebra.ts";
@@ -180,6 +181,7 @@ function randomMembers(cx: Context, count: number, withScores: boolean): void {
   const width = withScores ? 2 : 1;
   if (count < 0 || count === 1) {
     const picks = Math.abs(count);
+    if (!cx.out.fits(picks * width, MIN_BULK_BYTES)) return cx.out.error(REPLY_TOO_LARGE);
     cx.out.array(picks * width);
     for (let i = 0; i < picks; i++) z.walk(Math.floor(Math.random() * size), 1, false, emit);
     return;

@@ -15,6 +15,18 @@ const NIL = new TextEncoder().encode("$-1\r\n");
 const NIL_ARRAY = new TextEncoder().encode("*-1\r\n");
 const EMPTY_ARRAY = new TextEncoder().encode("*0\r\n");
 
+/**
+ * The most reply bytes one batch may hold (1 GiB): a command whose reply would pass it gets an
+ * error instead, rather than taking the server's memory (SRANDMEMBER s -4611686018427387903).
+ */
+export const MAX_REPLY_BYTES = 1 << 30;
+
+/** The shortest bulk string reply, `$0\r\n\r\n`: what `fits` assumes an element takes at least. */
+export const MIN_BULK_BYTES = 6;
+
+/** Thrown by the writer when a reply would pass MAX_REPLY_BYTES; dispatch turns it into an error. */
+export class ReplyTooLarge extends Error {}
+
 /** Where error replies are counted: in all, and by first word when `errorTypes` is there. */
 export interface ErrorCounter {
   errorReplies: number;
@@ -30,14 +42,32 @@ export class ReplyWriter {
   /** Bytes written so far. */
   length = 0;
 
-  constructor(private readonly counter: ErrorCounter = { errorReplies: 0 }) {}
+  constructor(
+    private readonly counter: ErrorCounter = { errorReplies: 0 },
+    /** The reply limit; smaller only in tests. */
+    private readonly maxBytes = MAX_REPLY_BYTES,
+  ) {}
 
   /** Makes room for `n` more bytes. */
   private room(n: number): void {
     const need = this.length + n;
     if (need > this.mem.bytes.length) {
-      this.mem.resize(Math.max(need, this.mem.bytes.length * 2), this.length);
+      if (need > this.maxBytes) throw new ReplyTooLarge();
+      this.mem.resize(
+        Math.min(Math.max(need, this.mem.bytes.length * 2), this.maxBytes),
+        this.length,
+      );
     }
+  }
+
+  /** True when `count` more elements of at least `bytesEach` bytes would stay within the limit. */
+  fits(count: number, bytesEach: number): boolean {
+    return count * bytesEach <= this.maxBytes - this.length;
+  }
+
+  /** Drops what was written after the first `n` bytes (a command that failed midway). */
+  truncate(n: number): void {
+    if (n < this.length) this.length = n;
   }
 
   /** The bytes to send; call `reset()` once they were written. */

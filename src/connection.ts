@@ -70,8 +70,6 @@ export class Connection implements ClientState {
         console.error(`keyval: client ${this.addr}:`, err.message);
       }
     });
-    // A blocked client that goes away leaves nothing behind (no element is popped for it).
-    socket.once("close", () => server.blocking.cancel(this));
     this.closed = new Promise((resolve) => socket.once("close", () => resolve()));
   }
 

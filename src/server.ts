@@ -106,9 +106,12 @@ export class Server implements ServerState {
     this.stats.connections++;
     const client = new Connection(socket, this);
     this.clients.set(client.id, client);
+    // What a departing client leaves behind goes with it: its place in the registry, in the
+    // monitors and in the queues of blocked clients (no element is popped for it).
     client.closed.then(() => {
       this.clients.delete(client.id);
       if (client.monitor) this.monitors.remove(client);
+      this.blocking.cancel(client);
     });
   }
 

@@ -75,8 +75,9 @@ export function signalKeyReady(cx: Context, key: string): void {
 }
 
 /**
- * Parses argument i as a non-negative C long (the COUNT of LPOP, SPOP, ZPOPMIN ..., SINTERCARD's LIMIT), replying with
- * `error` when it is not one (a malformed number too, as Redis's getPositiveLongFromObjectOrReply).
+ * Parses argument i as a non-negative C long (the COUNT of LPOP, SPOP, ZPOPMIN ..., SINTERCARD's
+ * LIMIT), replying with `error` when it is not one (a malformed number too, as Redis's
+ * getPositiveLongFromObjectOrReply).
  */
 export function parsePositive(
   cx: Context,

@@ -48,7 +48,7 @@ function keys(cx: Context): void {
 }
 
 function scan(cx: Context): void {
-  const req = parseScan(cx, 1, "type");
+  const req = parseScan(cx, 1, true);
   if (req === undefined) return;
   const db = cx.db;
   const type = req.type;
@@ -57,7 +57,6 @@ function scan(cx: Context): void {
     req,
     db,
     () => db.data.keys(),
-    (key) => key,
     (found) => cx.out.bulks(found),
     // As in Redis, checking a key's TYPE is a read that counts a keyspace hit or miss.
     type === undefined
@@ -122,8 +121,8 @@ function copy(cx: Context): void {
   const db = cx.db;
   const found = db.lookupRead(from); // Redis reads the source (a hit or miss), writes the rest
   if (found === undefined) return cx.out.int(0);
-  const value = typeof found === "string" ? found : found.clone();
   if (!replace && db.has(to)) return cx.out.int(0);
+  const value = typeof found === "string" ? found : found.clone();
   store(cx, to, value, db.expiryTime(from));
   cx.out.int(1);
 }

@@ -32,36 +32,20 @@ export interface ScanRequest {
   pattern: string | undefined;
   /** SCAN's TYPE filter, lower-cased. */
   type: string | undefined;
-  /** HSCAN's NOVALUES. */
-  noValues: boolean;
 }
 
 /**
- * Parses `cursor [MATCH p] [COUNT n]` (plus TYPE or NOVALUES where `extra` names it) from
+ * Parses `cursor [MATCH p] [COUNT n]` (plus `[TYPE t]` when `withType`, as SCAN has) from
  * argument `at`, replying with Redis's error and returning undefined when it is invalid.
  */
-export function parseScan(
-  cx: Context,
-  at: number,
-  extra?: "type" | "novalues",
-): ScanRequest | undefined {
+export function parseScan(cx: Context, at: number, withType = false): ScanRequest | undefined {
   const cursor = parseCursor(cx.arg(at));
   if (cursor === undefined) {
     cx.out.error("ERR invalid cursor");
     return undefined;
   }
-  const r: ScanRequest = {
-    cursor,
-    count: 10,
-    pattern: undefined,
-    type: undefined,
-    noValues: false,
-  };
+  const r: ScanRequest = { cursor, count: 10, pattern: undefined, type: undefined };
   for (let i = at + 1; i < cx.argc; i++) {
-    if (extra === "novalues" && cx.argIs(i, "novalues")) {
-      r.noValues = true;
-      continue;
-    }
     if (i + 1 >= cx.argc) return fail(cx, SYNTAX);
     if (cx.argIs(i, "count")) {
       const n = parseInt64(cx.arg(++i));
@@ -71,7 +55,7 @@ export function parseScan(
     } else if (cx.argIs(i, "match")) {
       const p = cx.arg(++i);
       r.pattern = p === "*" ? undefined : p;
-    } else if (extra === "type" && cx.argIs(i, "type")) {
+    } else if (withType && cx.argIs(i, "type")) {
       r.type = cx.arg(++i).toLowerCase();
     } else {
       return fail(cx, SYNTAX);
@@ -86,23 +70,22 @@ function fail(cx: Context, error: string): undefined {
 }
 
 /**
- * Walks up to `req.count` elements of `owner` from the request's cursor, keeping those whose
- * name (`nameOf`) matches the pattern and that `keep` accepts, and replies `[next cursor, ...]`
- * where `reply` writes the kept elements as one array (a field and its value, a member...).
+ * Walks up to `req.count` names (keys, fields, members) of `owner` from the request's cursor,
+ * keeping those that match the pattern and that `keep` accepts, and replies
+ * `[next cursor, ...]` where `reply` writes the kept ones as one array (with their values ...).
  */
-export function scanReply<T>(
+export function scanReply(
   cx: Context,
   req: ScanRequest,
   owner: object,
-  start: () => Iterator<T>,
-  nameOf: (element: T) => string,
-  reply: (found: T[]) => void,
-  keep?: (element: T) => boolean,
+  start: () => Iterator<string>,
+  reply: (found: string[]) => void,
+  keep?: (name: string) => boolean,
 ): void {
   const cursors = cx.server.cursors;
   const it = cursors.open(req.cursor, owner, start);
   if (it === undefined) return cx.out.error("ERR invalid cursor");
-  const found: T[] = [];
+  const found: string[] = [];
   let done = false;
   for (let visited = 0; visited < req.count; visited++) {
     const r = it.next();
@@ -110,10 +93,10 @@ export function scanReply<T>(
       done = true;
       break;
     }
-    const element = r.value;
-    if (req.pattern !== undefined && !globMatch(req.pattern, nameOf(element))) continue;
-    if (keep !== undefined && !keep(element)) continue;
-    found.push(element);
+    const name = r.value;
+    if (req.pattern !== undefined && !globMatch(req.pattern, name)) continue;
+    if (keep !== undefined && !keep(name)) continue;
+    found.push(name);
   }
   cx.out.array(2);
   cx.out.bulk(done ? "0" : String(cursors.park(owner, it)));
@@ -163,7 +146,6 @@ export function scanCollection<T extends Collection>(cx: Context, scan: Collecti
     req,
     value,
     () => scan.walk(value, whole),
-    (name) => name,
     (found) => scan.reply(value, found),
     keep && ((name) => keep(value, name)),
   );

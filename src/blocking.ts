@@ -13,9 +13,10 @@
 //
 // A command that adds elements to a key calls `signalKeyReady(cx, key)` (collections.ts),
 // which marks the key ready when someone waits on it. After each command a connection runs,
-// `serveReady()` offers every ready key to its waiters, first blocked first served, until one
-// of them finds nothing; a retry that pushes elsewhere (BLMOVE) marks that key ready in turn,
-// and it is served in the same round, as Redis's handleClientsBlockedOnKeys does.
+// `serveReady()` offers every ready key to its waiters, first blocked first served (a waiter
+// that finds nothing for it, such as BZPOPMIN on a list, stays blocked and is passed over); a
+// retry that pushes elsewhere (BLMOVE) marks that key ready in turn, and it is served in the same
+// round, as Redis's handleClientsBlockedOnKeys does.
 //
 // A served, timed-out (null array reply) or CLIENT UNBLOCKed client gets `resume()`: its
 // connection sends the reply and then runs the requests it had pipelined behind the blocking
@@ -23,6 +24,7 @@
 // Each blocked client with a timeout holds one timer; nothing polls.
 import type { ClientState, Context } from "./commands/context.ts";
 import { parseDecimal, parseInt64 } from "./commands/numbers.ts";
+import { replyToThrow } from "./commands/table.ts";
 
 /** Pops from a key that got elements and replies (true), or finds nothing there (false). */
 export type Retry = (key: string) => boolean;
@@ -89,7 +91,9 @@ export class Blocking {
       const waiters = this.byKey.get(key);
       if (waiters === undefined) continue;
       for (const w of waiters) {
-        if (!this.attempt(w, key)) break;
+        // A waiter that finds nothing for it (BZPOPMIN on a key that became a list) stays
+        // blocked; those behind it are still offered the key, as Redis skips such clients.
+        if (!this.attempt(w, key)) continue;
         this.release(w);
         w.cx.client.resume();
       }
@@ -118,11 +122,11 @@ export class Blocking {
 
   /** Runs a waiter's retry; a throw becomes an error reply, as dispatch does for commands. */
   private attempt(w: Waiter, key: string): boolean {
+    const before = w.cx.out.length;
     try {
       return w.retry(key);
     } catch (err) {
-      console.error("keyval: internal error serving a blocked client:", err);
-      w.cx.out.error("ERR internal error serving a blocked client");
+      replyToThrow(w.cx.out, before, err, "the retry of a blocked client");
       return true;
     }
   }

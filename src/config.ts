@@ -133,8 +133,8 @@ export function helpText(): string {
   lines.push(
     `  --metrics-bind HOST[:PORT]  serve Prometheus /metrics over HTTP there, or 'off'` +
       ` (default ${DEFAULT_HOST}:${DEFAULT_METRICS_PORT})`,
-    "  --latency-tracking yes|no   time every command for /metrics and LATENCY HISTOGRAM" +
-      " (default yes)",
+    "  --latency-tracking yes|no   per-command latency histograms for /metrics, INFO latencystats" +
+      " and LATENCY HISTOGRAM (default yes)",
     "  -h, --help                  show this text and exit",
     "",
     "Environment:",

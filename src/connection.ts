@@ -151,7 +151,7 @@ export class Connection implements ClientState {
     const t0 = timing.batchBegin();
     // The batch's clock reading doubles as the client's last interaction (CLIENT LIST's idle):
     // a clock read costs ~100 ns, a few percent of an unpipelined request.
-    this.lastInteraction = t0 < 0 ? Date.now() : performance.timeOrigin + t0;
+    this.lastInteraction = performance.timeOrigin + t0;
     try {
       this.runRequests();
     } finally {

@@ -3,7 +3,6 @@
 
 /** Counters that only ever grow (until CONFIG RESETSTAT). */
 export class Stats {
-  startedAt = Date.now();
   connections = 0;
   rejectedConnections = 0;
   commands = 0;
@@ -21,8 +20,6 @@ export class Stats {
 
   /** Zeroes every counter (CONFIG RESETSTAT). */
   reset(): void {
-    const fresh = new Stats();
-    fresh.startedAt = this.startedAt;
-    Object.assign(this, fresh);
+    Object.assign(this, new Stats());
   }
 }

@@ -278,6 +278,8 @@ function configResetstat(cx: Context): void {
   const s = cx.server;
   s.stats.reset();
   s.keyspace.hits = s.keyspace.misses = s.keyspace.expiredKeys = 0;
+  // Redis's resetServerStats zeroes these two of the active expire cycle's counters too.
+  s.janitor.stats.timeLimited = s.janitor.stats.busyMs = 0;
   for (const cmd of s.commands.all()) {
     cmd.calls =
       cmd.failedCalls =

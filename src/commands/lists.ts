@@ -58,9 +58,14 @@ function push(front: boolean, onlyExisting: boolean): (cx: Context) => void {
 
 /** Pops `count` elements (at most the list's length) and replies them as an array. */
 export function popRangeReply(cx: Context, list: ListValue, front: boolean, count: number): void {
-  const n = Math.min(count, list.length);
+  const len = list.length;
+  const n = Math.min(count, len);
+  // Reply first, straight from the packed bytes, then remove: a reply past the writer's limit
+  // throws before anything is gone.
   cx.out.array(n);
-  for (let i = 0; i < n; i++) cx.out.bulk((front ? list.popFront() : list.popBack())!);
+  for (let i = 0; i < n; i++) list.writeBulk(front ? i : len - 1 - i, cx.out);
+  if (front) list.trim(n, len);
+  else list.trim(0, len - n);
 }
 
 /** LPOP and RPOP: key [count]. */

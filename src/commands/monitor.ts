@@ -8,6 +8,7 @@
 // runs only while at least one client monitors.
 import type { ClientState, Context } from "./context.ts";
 import { call, type Command, type CommandSpec } from "./table.ts";
+import { redactedArgs } from "./redact.ts";
 
 const HEX = "0123456789abcdef";
 
@@ -43,38 +44,12 @@ export function repr(s: string): string {
   return r + '"';
 }
 
-/** Argument positions a command's handler hides from MONITOR, as Redis's redaction does. */
-function redacted(cx: Context, cmd: Command): Set<number> | undefined {
-  if (cmd.fullName === "auth") {
-    const all = new Set<number>();
-    for (let i = 1; i < cx.argc; i++) all.add(i);
-    return all;
-  }
-  if (cmd.fullName === "hello") {
-    // HELLO [protover [AUTH username password] [SETNAME clientname]]: user and password.
-    const hidden = new Set<number>();
-    for (let i = 2; i < cx.argc; i++) {
-      const more = cx.argc - i - 1;
-      if (cx.argIs(i, "auth") && more >= 2) {
-        hidden.add(i + 1).add(i + 2);
-        i += 2;
-      } else if (cx.argIs(i, "setname") && more >= 1) {
-        i++;
-      } else {
-        break;
-      }
-    }
-    return hidden;
-  }
-  return undefined;
-}
-
 /** The MONITOR line for the command in `cx`, without the leading '+'. */
 export function monitorLine(cx: Context, cmd: Command, nowMs: number): string {
   const us = Math.floor(nowMs * 1000);
   const sec = Math.floor(us / 1e6);
   let line = `${sec}.${String(us - sec * 1e6).padStart(6, "0")} [0 ${cx.client.addr}]`;
-  const hidden = redacted(cx, cmd);
+  const hidden = redactedArgs(cx, cmd);
   for (let i = 0; i < cx.argc; i++) {
     line += hidden?.has(i) ? ' "(redacted)"' : " " + repr(cx.arg(i));
   }

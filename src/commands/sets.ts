@@ -102,8 +102,10 @@ function spop(cx: Context): void {
     cx.db.delete(key);
     return;
   }
-  cx.out.array(count);
-  for (let i = 0; i < count; i++) cx.out.bulk(s.pop());
+  // Reply first, then remove: a reply past the writer's limit throws before anything is gone.
+  const popped = s.sample(count);
+  cx.out.bulks(popped);
+  for (const m of popped) s.delete(m);
 }
 
 function srandmember(cx: Context): void {

@@ -3,7 +3,7 @@
 // Adding a command means adding one entry and one handler, nothing elsewhere.
 import type { Context, Handler } from "./context.ts";
 import { REPLY_TOO_LARGE, TOO_BIG } from "./replies.ts";
-import { ReplyTooLarge } from "../protocol/encoder.ts";
+import { ReplyTooLarge, type ReplyWriter } from "../protocol/encoder.ts";
 import { LatencyHistogram } from "../metrics/histogram.ts";
 
 /** Redis's command flags that keyval uses. */
@@ -229,21 +229,26 @@ export function call(cx: Context, cmd: Command): void {
 
 /** Runs the handler, turning a throw into an error reply. */
 function run(cx: Context, cmd: Command): void {
-  const out = cx.out;
-  const before = out.length;
+  const before = cx.out.length;
   try {
     cmd.spec.handler!(cx);
   } catch (err) {
-    // What the handler wrote is dropped, since a partial reply would desynchronise the client.
-    // Handlers validate before they change anything, so a throw leaves nothing half applied.
-    // The expected throws: a reply past the writer's limit, V8 refusing a string past its size
-    // limit or memory for a buffer.
-    out.truncate(before);
-    if (err instanceof ReplyTooLarge) out.error(REPLY_TOO_LARGE);
-    else if (err instanceof RangeError) out.error(TOO_BIG);
-    else {
-      console.error(`keyval: internal error in '${cmd.fullName}':`, err);
-      out.error(`ERR internal error in '${cmd.fullName}'`);
-    }
+    replyToThrow(cx.out, before, err, `'${cmd.fullName}'`);
+  }
+}
+
+/**
+ * Replaces what a command wrote since `before` with the error reply for `err`: a partial reply
+ * would desynchronise the client. Handlers validate (and reply) before they change anything, so
+ * a throw leaves nothing half applied. The expected throws: a reply past the writer's limit, V8
+ * refusing a string past its size limit or memory for a buffer; anything else is logged.
+ */
+export function replyToThrow(out: ReplyWriter, before: number, err: unknown, what: string): void {
+  out.truncate(before);
+  if (err instanceof ReplyTooLarge) out.error(REPLY_TOO_LARGE);
+  else if (err instanceof RangeError) out.error(TOO_BIG);
+  else {
+    console.error(`keyval: internal error in ${what}:`, err);
+    out.error(`ERR internal error in ${what}`);
   }
 }

@@ -1,6 +1,8 @@
 // SLOWLOG's store: the newest commands that ran at least `slowlog-log-slower-than` µs, in
 // Redis's entry format, newest first, at most `slowlog-max-len` of them.
 import type { Context } from "../commands/context.ts";
+import type { Command } from "../commands/table.ts";
+import { redactedArgs } from "../commands/redact.ts";
 
 /** Arguments kept per entry, as Redis's SLOWLOG_ENTRY_MAX_ARGC. */
 const MAX_ARGC = 32;
@@ -25,14 +27,17 @@ export class SlowLog {
   entries: SlowlogEntry[] = [];
   private nextId = 0;
 
-  /** Logs the request in `cx` that ran `usec` µs, keeping at most `maxLen` entries. */
-  push(cx: Context, usec: number, maxLen: number): void {
+  /** Logs `cmd`, the request in `cx`, that ran `usec` µs, keeping at most `maxLen` entries. */
+  push(cx: Context, cmd: Command, usec: number, maxLen: number): void {
     const argc = cx.argc;
     const kept = argc > MAX_ARGC ? MAX_ARGC - 1 : argc;
+    const hidden = redactedArgs(cx, cmd);
     const args: string[] = [];
     for (let i = 0; i < kept; i++) {
       const n = cx.argLength(i);
-      if (n > MAX_STRING) {
+      if (hidden?.has(i)) {
+        args.push("(redacted)");
+      } else if (n > MAX_STRING) {
         const s = cx.starts[i];
         const head = cx.mem.latin1(s, s + MAX_STRING);
         args.push(`${head}... (${n - MAX_STRING} more bytes)`);

@@ -52,16 +52,17 @@ export class CommandTiming {
     if (this.batches > 0) this.pending[this.pendingLen++] = cmd;
   }
 
-  /** Opens a batch; returns its start for `batchEnd`, or -1 when latency tracking is off. */
+  /**
+   * Opens a batch; returns its start for `batchEnd`. Always, as in Redis: latency-tracking only
+   * turns the histograms off, commandstats' usec is always counted.
+   */
   batchBegin(): number {
-    if (!this.config.latencyTracking) return -1;
     this.batches++;
     return this.open();
   }
 
   /** Closes a batch: its fast commands share its time, less that of commands timed alone. */
   batchEnd(t0: number): void {
-    if (t0 < 0) return;
     this.batches--;
     const mark = this.markAt[this.depth - 1];
     const own = this.close(t0);
@@ -103,7 +104,7 @@ export class CommandTiming {
     if (config.latencyTracking) cmd.latency.record(us);
     const slower = config.slowlogLogSlowerThan;
     if (slower >= 0 && us >= slower && config.slowlogMaxLen > 0) {
-      this.slowlog.push(cx, us, config.slowlogMaxLen);
+      this.slowlog.push(cx, cmd, us, config.slowlogMaxLen);
     }
     const threshold = config.latencyMonitorThreshold;
     if (threshold > 0 && us >= threshold * 1000) {

@@ -51,7 +51,7 @@ export class SkipList {
   private poolTop = 0;
   /** Free pool blocks by node level. */
   private readonly freeBlocks: number[][] = [];
-  private readonly freeNodes: number[] = [];
+  private freeNodes: number[] = [];
   /** Node slots used so far (including freed ones and the header). */
   private top = 1;
   private level = 1;
@@ -89,7 +89,8 @@ export class SkipList {
     c.pool = this.pool.slice();
     c.poolTop = this.poolTop;
     for (let l = 0; l < this.freeBlocks.length; l++) c.freeBlocks[l] = this.freeBlocks[l]?.slice();
-    c.freeNodes.push(...this.freeNodes);
+    // A copy, not a spread into push(): a list of a million freed nodes would overflow the stack.
+    c.freeNodes = this.freeNodes.slice();
     c.top = this.top;
     c.level = this.level;
     c.tail = this.tail;

@@ -219,6 +219,23 @@ Deno.test("blocking list commands", async (t) => {
       assert.deepEqual(await c.call("LRANGE", "rsrc", "0", "-1"), ["copied"]);
       await blockedClients(c, 0);
     });
+
+    await t.step("a waiter of another type is passed over, not in the way", async () => {
+      const zset = await client();
+      const zsetId = await zset.call("CLIENT", "ID");
+      await send(zset, "BZPOPMIN", "mixed", "0");
+      await blockedClients(c, 1);
+      const list = await client();
+      await send(list, "BLPOP", "mixed", "0");
+      await blockedClients(c, 2);
+      assert.equal(await c.call("RPUSH", "mixed", "x"), 1);
+      assert.deepEqual(await list.reply(), ["mixed", "x"]);
+      await blockedClients(c, 1);
+      // The sorted-set waiter is still blocked on the key, which now holds a list.
+      assert.equal(await c.call("CLIENT", "UNBLOCK", String(zsetId)), 1);
+      assert.equal(await zset.readRaw(5), "*-1\r\n");
+      await blockedClients(c, 0);
+    });
   } finally {
     for (const cl of clients) cl.close();
     await server.stop();

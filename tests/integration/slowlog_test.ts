@@ -195,3 +195,21 @@ Deno.test("LATENCY HISTOGRAM: calls and cumulative power-of-two buckets per comm
     assert.ok(!(all[0] instanceof ReplyError));
   });
 });
+
+Deno.test("SLOWLOG shows HELLO's password as (redacted), as MONITOR does", async () => {
+  await withClient(async (c) => {
+    await c.call("HELLO", "2", "AUTH", "default", "s3cret");
+    const [entry] = await c.call("SLOWLOG", "GET", "1") as Reply[][];
+    assert.deepEqual(entry[3], ["HELLO", "2", "AUTH", "(redacted)", "(redacted)"]);
+  }, ["--slowlog-log-slower-than", "0"]);
+});
+
+Deno.test("--latency-tracking no drops the histograms only: commandstats still time commands", async () => {
+  await withClient(async (c) => {
+    for (let i = 0; i < 20; i++) await c.call("GET", "k");
+    const info = String(await c.call("INFO", "commandstats"));
+    const usec = Number(/cmdstat_get:calls=20,usec=(\d+)/.exec(info)?.[1]);
+    assert.ok(usec > 0, `GET's usec is counted: ${info}`);
+    assert.deepEqual(await c.call("LATENCY", "HISTOGRAM", "GET"), []);
+  }, ["--latency-tracking", "no"]);
+});

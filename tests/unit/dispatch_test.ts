@@ -44,3 +44,30 @@ Deno.test("a reply past the writer's limit becomes an error and nothing of it is
   const whole = run(server, 1 << 20, ["LRANGE", "l", "0", "1"]);
   assert.equal(whole, `*2\r\n$20\r\n${members[0]}\r\n$20\r\n${members[1]}\r\n`);
 });
+
+Deno.test("a pop whose reply passes the limit removes nothing (LPOP, RPOP, SPOP with a count)", () => {
+  const config = parseConfig(["--port", "0", "--metrics-bind", "off"], {});
+  if (config === "help") throw new Error("unexpected help");
+  const server = new Server(config);
+  const members = Array.from({ length: 500 }, (_, i) => `member-${i}`.padEnd(20, "."));
+  const error = `-${REPLY_TOO_LARGE}\r\n`;
+  const wire = run(
+    server,
+    4096,
+    ["RPUSH", "l", ...members],
+    ["LPOP", "l", "400"],
+    ["RPOP", "l", "400"],
+    ["LLEN", "l"],
+    ["SADD", "s", ...members],
+    ["SPOP", "s", "400"],
+    ["SCARD", "s"],
+  );
+  assert.equal(wire, `:500\r\n${error}${error}:500\r\n:500\r\n${error}:500\r\n`);
+  // Within the limit they pop and reply as before: from the front, and from the back.
+  const ok = run(server, 1 << 20, ["LPOP", "l", "2"], ["RPOP", "l", "1"], ["LLEN", "l"]);
+  const bulk = (m: string) => `$20\r\n${m}\r\n`;
+  assert.equal(
+    ok,
+    `*2\r\n${bulk(members[0])}${bulk(members[1])}*1\r\n${bulk(members[499])}:497\r\n`,
+  );
+});

@@ -16,6 +16,7 @@ import {
   ZsetValue,
 } from "../../src/store/zset.ts";
 import { seededRandom } from "../helpers/random.ts";
+import { SkipList } from "../../src/store/skiplist.ts";
 
 type Entry = [string, number];
 
@@ -218,4 +219,15 @@ Deno.test("a skip list emptied by deletions is rebuilt smaller and stays right",
   for (let r = it.next(); !r.done; r = it.next()) seen.add(r.value);
   for (const [m] of model.entries) assert.ok(seen.has(m));
   assert.equal(before.size, 5000, "the clone was left alone");
+});
+
+Deno.test("a skip list with a million freed nodes can be cloned", () => {
+  const list = new SkipList(0);
+  for (let i = 0; i < 1_000_000; i++) list.insert(`m${i}`, i);
+  for (let i = 0; i < 900_000; i++) list.delete(`m${i}`);
+  const copy = list.clone(); // used to spread the free list into push(): a stack overflow
+  assert.equal(copy.length, 100_000);
+  copy.insert("new", -1);
+  assert.equal(copy.rank("new"), 0);
+  assert.equal(list.rank("new"), -1);
 });

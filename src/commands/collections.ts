@@ -4,7 +4,6 @@
 import type { Context } from "./context.ts";
 import type { Collection } from "../store/keyspace.ts";
 import { WRONGTYPE } from "./replies.ts";
-import { parseInt64 } from "./numbers.ts";
 
 /** A collection class, used to check a stored value's type with `instanceof`. */
 // deno-lint-ignore no-explicit-any
@@ -72,22 +71,4 @@ function ofKind<T extends Collection>(
  */
 export function signalKeyReady(cx: Context, key: string): void {
   cx.server.blocking.keyReady(key);
-}
-
-/**
- * Parses argument i as a non-negative C long (the COUNT of LPOP, SPOP, ZPOPMIN ..., SINTERCARD's
- * LIMIT), replying with `error` when it is not one (a malformed number too, as Redis's
- * getPositiveLongFromObjectOrReply).
- */
-export function parsePositive(
-  cx: Context,
-  i: number,
-  error = "ERR value is out of range, must be positive",
-): number | undefined {
-  const n = parseInt64(cx.arg(i));
-  if (n === undefined || n < 0) {
-    cx.out.error(error);
-    return undefined;
-  }
-  return Number(n);
 }

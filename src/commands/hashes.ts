@@ -1,13 +1,13 @@
 // Hash commands (HSET, HGET, HINCRBY, HRANDFIELD, HSCAN ...), with Redis 7's replies and errors
 // (t_hash.c). A command that empties a hash deletes its key.
 import type { Context } from "./context.ts";
-import type { CommandSpec } from "./table.ts";
+import { type CommandSpec, specOf } from "./table.ts";
 import { createCollection, deleteIfEmpty, readCollection, writeCollection } from "./collections.ts";
 import { addDecimal, addInt64, formatDecimal, parseDecimal, parseInt64 } from "./numbers.ts";
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, REPLY_TOO_LARGE, SYNTAX } from "./replies.ts";
 import { MIN_BULK_BYTES } from "../protocol/encoder.ts";
 import { HashValue } from "../store/hash.ts";
-import { parseCount } from "./sets.ts";
+import { pairCountFits, parseCount } from "./args.ts";
 import { scanCollection } from "./scan.ts";
 
 const newHash = () => new HashValue();
@@ -128,9 +128,6 @@ function hincrbyfloat(cx: Context): void {
   cx.out.bulk(value);
 }
 
-/** Redis's bound on HRANDFIELD's count WITHVALUES (LONG_MAX / 2), so count × 2 fits. */
-const MAX_WITHVALUES_COUNT = 4611686018427387903n;
-
 function hrandfield(cx: Context): void {
   if (cx.argc === 2) {
     const h = readCollection(cx, cx.arg(1), HashValue);
@@ -141,10 +138,7 @@ function hrandfield(cx: Context): void {
   if (n === undefined) return;
   if (cx.argc > 4 || (cx.argc === 4 && !cx.argIs(3, "withvalues"))) return cx.out.error(SYNTAX);
   const withValues = cx.argc === 4;
-  // Compared exactly: LONG_MAX / 2 is not a JavaScript number.
-  if (withValues && (n < 0 ? -BigInt(cx.arg(2)) : BigInt(cx.arg(2))) > MAX_WITHVALUES_COUNT) {
-    return cx.out.error("ERR value is out of range");
-  }
+  if (withValues && !pairCountFits(cx, 2)) return;
   const h = readCollection(cx, cx.arg(1), HashValue);
   if (h === null) return;
   if (h === undefined || n === 0) return cx.out.array(0);
@@ -195,30 +189,7 @@ const readFast: CommandSpec["flags"] = ["readonly", "fast"];
 const writeFast: CommandSpec["flags"] = ["write", "denyoom", "fast"];
 const oneKey: [number, number, number] = [1, 1, 1];
 
-/** Builds a hash command's spec (all take one key, at argument 1). */
-function spec(
-  name: string,
-  arity: number,
-  flags: CommandSpec["flags"],
-  since: string,
-  syntax: string,
-  summary: string,
-  complexity: string,
-  handler: (cx: Context) => void,
-): CommandSpec {
-  return {
-    name,
-    arity,
-    flags,
-    keys: oneKey,
-    group: "hash",
-    since,
-    syntax,
-    summary,
-    complexity,
-    handler,
-  };
-}
+const spec = specOf("hash");
 
 const ONE_PER_FIELD = "O(N) where N is the number of fields being set.";
 const WHOLE_HASH = "O(N) where N is the size of the hash.";
@@ -228,6 +199,7 @@ export const hashCommands: CommandSpec[] = [
     "hset",
     -4,
     writeFast,
+    oneKey,
     "2.0.0",
     "key field value [field value ...]",
     "Creates or modifies the value of a field in a hash.",
@@ -238,6 +210,7 @@ export const hashCommands: CommandSpec[] = [
     "hmset",
     -4,
     writeFast,
+    oneKey,
     "2.0.0",
     "key field value [field value ...]",
     "Sets the values of multiple fields (deprecated: HSET takes several pairs).",
@@ -248,6 +221,7 @@ export const hashCommands: CommandSpec[] = [
     "hsetnx",
     4,
     writeFast,
+    oneKey,
     "2.0.0",
     "key field value",
     "Sets the value of a field in a hash only when the field doesn't exist.",
@@ -258,6 +232,7 @@ export const hashCommands: CommandSpec[] = [
     "hget",
     3,
     readFast,
+    oneKey,
     "2.0.0",
     "key field",
     "Returns the value of a field in a hash.",
@@ -268,6 +243,7 @@ export const hashCommands: CommandSpec[] = [
     "hmget",
     -3,
     readFast,
+    oneKey,
     "2.0.0",
     "key field [field ...]",
     "Returns the values of all fields in a hash.",
@@ -278,6 +254,7 @@ export const hashCommands: CommandSpec[] = [
     "hdel",
     -3,
     ["write", "fast"],
+    oneKey,
     "2.0.0",
     "key field [field ...]",
     "Deletes one or more fields and their values from a hash. Deletes the hash if no fields remain.",
@@ -288,6 +265,7 @@ export const hashCommands: CommandSpec[] = [
     "hlen",
     2,
     readFast,
+    oneKey,
     "2.0.0",
     "key",
     "Returns the number of fields in a hash.",
@@ -298,6 +276,7 @@ export const hashCommands: CommandSpec[] = [
     "hexists",
     3,
     readFast,
+    oneKey,
     "2.0.0",
     "key field",
     "Determines whether a field exists in a hash.",
@@ -308,6 +287,7 @@ export const hashCommands: CommandSpec[] = [
     "hstrlen",
     3,
     readFast,
+    oneKey,
     "3.2.0",
     "key field",
     "Returns the length of the value of a field.",
@@ -318,6 +298,7 @@ export const hashCommands: CommandSpec[] = [
     "hgetall",
     2,
     ["readonly"],
+    oneKey,
     "2.0.0",
     "key",
     "Returns all fields and values in a hash (insertion order).",
@@ -328,6 +309,7 @@ export const hashCommands: CommandSpec[] = [
     "hkeys",
     2,
     ["readonly"],
+    oneKey,
     "2.0.0",
     "key",
     "Returns all fields in a hash (insertion order).",
@@ -338,6 +320,7 @@ export const hashCommands: CommandSpec[] = [
     "hvals",
     2,
     ["readonly"],
+    oneKey,
     "2.0.0",
     "key",
     "Returns all values in a hash (insertion order).",
@@ -348,6 +331,7 @@ export const hashCommands: CommandSpec[] = [
     "hincrby",
     4,
     writeFast,
+    oneKey,
     "2.0.0",
     "key field increment",
     "Increments the integer value of a field in a hash by a number. Uses 0 as initial value.",
@@ -358,6 +342,7 @@ export const hashCommands: CommandSpec[] = [
     "hincrbyfloat",
     4,
     writeFast,
+    oneKey,
     "2.6.0",
     "key field increment",
     "Increments the floating point value of a field by a number. Uses 0 as initial value (exact decimal arithmetic, 17 decimals).",
@@ -368,6 +353,7 @@ export const hashCommands: CommandSpec[] = [
     "hrandfield",
     -2,
     ["readonly"],
+    oneKey,
     "6.2.0",
     "key [count [WITHVALUES]]",
     "Returns one or more random fields from a hash (a negative count may repeat fields).",
@@ -378,6 +364,7 @@ export const hashCommands: CommandSpec[] = [
     "hscan",
     -3,
     ["readonly"],
+    oneKey,
     "2.8.0",
     "key cursor [MATCH pattern] [COUNT count]",
     "Iterates over fields and values of a hash (a small hash comes whole in one call).",

@@ -5,12 +5,12 @@ import { type CommandSpec, specOf } from "./table.ts";
 import {
   createCollection,
   deleteIfEmpty,
-  parsePositive,
   readCollection,
   signalKeyReady,
   writeCollection,
 } from "./collections.ts";
 import { INT64_MIN, parseInt64 } from "./numbers.ts";
+import { clampRange, parseLong, parsePositive } from "./args.ts";
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from "./replies.ts";
 import { ListValue } from "../store/list.ts";
 import { blockingListCommands } from "./lists_blocking.ts";
@@ -27,16 +27,6 @@ export function writeList(cx: Context, key: string): ListValue | undefined | nul
 
 /** A new, empty list. */
 export const newList = (): ListValue => new ListValue();
-
-/** Argument i as a long (Redis's getLongFromObjectOrReply); undefined after replying. */
-function longArg(cx: Context, i: number, error = NOT_INTEGER): number | undefined {
-  const n = parseInt64(cx.arg(i));
-  if (n === undefined) {
-    cx.out.error(error);
-    return undefined;
-  }
-  return Number(n);
-}
 
 /** LPUSH, RPUSH (create the list) and LPUSHX, RPUSHX (only onto an existing one). */
 function push(front: boolean, onlyExisting: boolean): (cx: Context) => void {
@@ -96,19 +86,10 @@ function llen(cx: Context): void {
   if (list !== null) cx.out.int(list === undefined ? 0 : list.length);
 }
 
-/** Clamps Redis range bounds [start, end] (negatives from the end) to the list; null if empty. */
-function clampRange(start: number, end: number, len: number): [number, number] | null {
-  if (start < 0) start = Math.max(0, len + start);
-  if (end < 0) end = len + end;
-  if (end >= len) end = len - 1;
-  if (start > end || start >= len) return null;
-  return [start, end];
-}
-
 function lrange(cx: Context): void {
-  const start = longArg(cx, 2);
+  const start = parseLong(cx, 2);
   if (start === undefined) return;
-  const end = longArg(cx, 3);
+  const end = parseLong(cx, 3);
   if (end === undefined) return;
   const list = readList(cx, cx.arg(1));
   if (list === null) return;
@@ -128,7 +109,7 @@ function lindex(cx: Context): void {
   const list = readList(cx, cx.arg(1));
   if (list === null) return;
   if (list === undefined) return cx.out.nil();
-  const index = longArg(cx, 2);
+  const index = parseLong(cx, 2);
   if (index === undefined) return;
   const i = position(index, list.length);
   if (i === -1) cx.out.nil();
@@ -139,7 +120,7 @@ function lset(cx: Context): void {
   const list = writeList(cx, cx.arg(1));
   if (list === null) return;
   if (list === undefined) return cx.out.error(NO_SUCH_KEY);
-  const index = longArg(cx, 2);
+  const index = parseLong(cx, 2);
   if (index === undefined) return;
   const i = position(index, list.length);
   if (i === -1) return cx.out.error("ERR index out of range");
@@ -170,7 +151,7 @@ function linsert(cx: Context): void {
 }
 
 function lrem(cx: Context): void {
-  const count = longArg(cx, 2);
+  const count = parseLong(cx, 2);
   if (count === undefined) return;
   const key = cx.arg(1);
   const list = writeList(cx, key);
@@ -183,9 +164,9 @@ function lrem(cx: Context): void {
 }
 
 function ltrim(cx: Context): void {
-  const start = longArg(cx, 2);
+  const start = parseLong(cx, 2);
   if (start === undefined) return;
-  const end = longArg(cx, 3);
+  const end = parseLong(cx, 3);
   if (end === undefined) return;
   const key = cx.arg(1);
   const list = writeList(cx, key);

@@ -5,11 +5,14 @@
 import type { Context } from "./context.ts";
 import { type CommandSpec, specOf } from "./table.ts";
 import { createCollection, deleteIfEmpty, signalKeyReady } from "./collections.ts";
-import { parseInt64 } from "./numbers.ts";
 import { SYNTAX, WRONGTYPE } from "./replies.ts";
 import { ListValue } from "../store/list.ts";
 import { block, parseTimeout } from "../blocking.ts";
 import { newList, popRangeReply, writeList } from "./lists.ts";
+import { parseMultiPop } from "./args.ts";
+
+/** LMPOP's ends: RIGHT is the second. */
+const LEFT_RIGHT = ["left", "right"] as const;
 
 /** LEFT (true) or RIGHT (false) at argument i; undefined after replying a syntax error. */
 function side(cx: Context, i: number): boolean | undefined {
@@ -54,44 +57,6 @@ function lmove(cx: Context, fromFront: boolean, toFront: boolean): void {
   moveOne(cx, src, srcKey, cx.arg(2), fromFront, toFront);
 }
 
-/** A parsed LMPOP / BLMPOP request. */
-interface Mpop {
-  keys: string[];
-  front: boolean;
-  count: number;
-}
-
-/** Parses `numkeys key... LEFT|RIGHT [COUNT count]` from argument `at`, as lmpopGenericCommand. */
-function parseMpop(cx: Context, at: number): Mpop | undefined {
-  const n = parseInt64(cx.arg(at));
-  if (n === undefined || n < 1) {
-    cx.out.error("ERR numkeys should be greater than 0");
-    return undefined;
-  }
-  const whereAt = at + 1 + Number(n);
-  if (whereAt >= cx.argc) {
-    cx.out.error(SYNTAX);
-    return undefined;
-  }
-  const front = side(cx, whereAt);
-  if (front === undefined) return undefined;
-  let count = -1;
-  for (let j = whereAt + 1; j < cx.argc; j++) {
-    if (count === -1 && cx.argIs(j, "count") && j < cx.argc - 1) {
-      const c = parseInt64(cx.arg(++j));
-      if (c === undefined || c < 1) {
-        cx.out.error("ERR count should be greater than 0");
-        return undefined;
-      }
-      count = Number(c);
-    } else {
-      cx.out.error(SYNTAX);
-      return undefined;
-    }
-  }
-  return { keys: cx.args(at + 1, whereAt), front, count: count === -1 ? 1 : count };
-}
-
 /** Replies [key, [elements]] after popping up to `count` from `list`. */
 function mpopReply(cx: Context, list: ListValue, key: string, front: boolean, count: number): void {
   cx.out.array(2);
@@ -114,12 +79,12 @@ function firstList(cx: Context, keys: readonly string[]): [string, ListValue] | 
 }
 
 function lmpop(cx: Context): void {
-  const req = parseMpop(cx, 1);
+  const req = parseMultiPop(cx, 1, LEFT_RIGHT);
   if (req === undefined) return;
   const found = firstList(cx, req.keys);
   if (found === null) return;
   if (found === undefined) return cx.out.nilArray();
-  mpopReply(cx, found[1], found[0], req.front, req.count);
+  mpopReply(cx, found[1], found[0], !req.second, req.count);
 }
 
 /** The list at `key` when a blocked client is offered it, or undefined when it has nothing. */
@@ -169,17 +134,17 @@ function blmove(cx: Context, fromFront: boolean, toFront: boolean, timeout: numb
 }
 
 function blmpop(cx: Context): void {
-  const req = parseMpop(cx, 2);
+  const req = parseMultiPop(cx, 2, LEFT_RIGHT);
   if (req === undefined) return;
   const timeout = parseTimeout(cx, 1);
   if (timeout === undefined) return;
   const found = firstList(cx, req.keys);
   if (found === null) return;
-  if (found !== undefined) return mpopReply(cx, found[1], found[0], req.front, req.count);
+  if (found !== undefined) return mpopReply(cx, found[1], found[0], !req.second, req.count);
   block(cx, req.keys, timeout, (key) => {
     const list = readyList(cx, key);
     if (list === undefined) return false;
-    mpopReply(cx, list, key, req.front, req.count);
+    mpopReply(cx, list, key, !req.second, req.count);
     return true;
   });
 }

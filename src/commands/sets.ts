@@ -1,42 +1,18 @@
 // Set commands on one set (SADD, SPOP, SRANDMEMBER, SMOVE, SSCAN ...), with Redis 7's replies
 // and errors (t_set.c); the commands combining sets are in sets_algebra.ts. A command that
-// empties a set deletes its key. Also the count parsing shared with HRANDFIELD.
+// empties a set deletes its key.
 import type { Context } from "./context.ts";
-import type { CommandSpec } from "./table.ts";
-import {
-  createCollection,
-  deleteIfEmpty,
-  parsePositive,
-  readCollection,
-  writeCollection,
-} from "./collections.ts";
-import { parseInt64 } from "./numbers.ts";
-import { NOT_INTEGER, REPLY_TOO_LARGE, SYNTAX } from "./replies.ts";
+import { type CommandSpec, specOf } from "./table.ts";
+import { createCollection, deleteIfEmpty, readCollection, writeCollection } from "./collections.ts";
+import { REPLY_TOO_LARGE, SYNTAX } from "./replies.ts";
 import { MIN_BULK_BYTES } from "../protocol/encoder.ts";
-import { setAlgebraCommands, setSpec } from "./sets_algebra.ts";
+import { setAlgebraCommands } from "./sets_algebra.ts";
+import { parseCount, parsePositive } from "./args.ts";
 import { scanCollection } from "./scan.ts";
 import { SetValue } from "../store/set.ts";
 
 const newSet = () => new SetValue();
-
-/**
- * Parses argument i as SRANDMEMBER's and HRANDFIELD's count, a C long other than LONG_MIN (its
- * negation must fit), replying with Redis's error when it is not one.
- */
-export function parseCount(cx: Context, i: number): number | undefined {
-  const n = parseInt64(cx.arg(i));
-  if (n === undefined) {
-    cx.out.error(NOT_INTEGER);
-    return undefined;
-  }
-  if (n === -9223372036854775808n) {
-    cx.out.error(
-      "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-    );
-    return undefined;
-  }
-  return Number(n);
-}
+const setSpec = specOf("set");
 
 function sadd(cx: Context): void {
   const s = createCollection(cx, cx.arg(1), SetValue, newSet);

@@ -1,9 +1,9 @@
 // The set algebra commands: SINTER, SINTERCARD, SUNION, SDIFF and the STORE forms, with Redis
-// 7's replies and errors (t_set.c). Also the non-negative count parsing and the spec builder
-// that sets.ts shares.
+// 7's replies and errors (t_set.c).
 import type { Context } from "./context.ts";
 import { type CommandSpec, specOf } from "./table.ts";
-import { parsePositive, readCollection } from "./collections.ts";
+import { readCollection } from "./collections.ts";
+import { parsePositive } from "./args.ts";
 import { parseInt64 } from "./numbers.ts";
 import { SYNTAX } from "./replies.ts";
 import { SetValue } from "../store/set.ts";
@@ -112,8 +112,7 @@ function sintercard(cx: Context): void {
   cx.out.int(count);
 }
 
-/** The builder of the set commands' specs. */
-export const setSpec = specOf("set");
+const setSpec = specOf("set");
 
 const allKeys: [number, number, number] = [1, -1, 1];
 const STORE_SUMMARY = "The result replaces the destination key; an empty result deletes it.";

@@ -3,6 +3,7 @@ import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
 import { EX, EXAT, type ExpiryUnit, parseSetExpiry, PX, PXAT } from "./expire.ts";
 import { addDecimal, addInt64, formatDecimal, parseDecimal, parseInt64 } from "./numbers.ts";
+import { parseLong } from "./args.ts";
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, TOO_BIG, WRONGTYPE } from "./replies.ts";
 import type { ExpiryTime, Value } from "../store/keyspace.ts";
 
@@ -244,20 +245,10 @@ function strlen(cx: Context): void {
   if (v !== null) cx.out.int(v?.length ?? 0);
 }
 
-/** Parses argument i as a 64-bit integer, replying with Redis's error when it is not one. */
-function intArg(cx: Context, i: number): number | undefined {
-  const v = parseInt64(cx.arg(i));
-  if (v === undefined) {
-    cx.out.error(NOT_INTEGER);
-    return undefined;
-  }
-  return Number(v);
-}
-
 function getrange(cx: Context): void {
-  let start = intArg(cx, 2);
+  let start = parseLong(cx, 2);
   if (start === undefined) return;
-  let end = intArg(cx, 3);
+  let end = parseLong(cx, 3);
   if (end === undefined) return;
   const found = readString(cx, cx.arg(1));
   if (found === null) return;
@@ -272,7 +263,7 @@ function getrange(cx: Context): void {
 }
 
 function setrange(cx: Context): void {
-  const offset = intArg(cx, 2);
+  const offset = parseLong(cx, 2);
   if (offset === undefined) return;
   if (offset < 0) return cx.out.error("ERR offset is out of range");
   const key = cx.arg(1);

@@ -12,8 +12,9 @@ import {
   writeCollection,
 } from "./collections.ts";
 import { scanCollection } from "./scan.ts";
-import { parseInt64 } from "./numbers.ts";
-import { NOT_FLOAT, NOT_INTEGER, REPLY_TOO_LARGE, SYNTAX } from "./replies.ts";
+import { pairCountFits, parseCount } from "./args.ts";
+import { sampleIndexes } from "../store/set.ts";
+import { NOT_FLOAT, REPLY_TOO_LARGE, SYNTAX } from "./replies.ts";
 import { MIN_BULK_BYTES } from "../protocol/encoder.ts";
 import { NAN_SCORE, parseScore, replyScore } from "./zsets_score.ts";
 import { zsetRangeCommands } from "./zsets_range.ts";
@@ -31,9 +32,6 @@ import {
   ZADD_XX,
   ZsetValue,
 } from "../store/zset.ts";
-
-/** LONG_MAX, the bound of Redis's counts. */
-const LONG_MAX = 9223372036854775807n;
 
 /** ZADD, and ZINCRBY (`flags` ZADD_INCR): Redis's zaddGenericCommand. */
 function zaddGeneric(cx: Context, flags: number): void {
@@ -148,19 +146,12 @@ function zrankGeneric(reverse: boolean): (cx: Context) => void {
 
 function zrandmember(cx: Context): void {
   if (cx.argc >= 3) {
-    const n = parseInt64(cx.arg(2));
-    if (n === undefined) return cx.out.error(NOT_INTEGER);
-    if (n < -LONG_MAX) {
-      return cx.out.error(
-        "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807",
-      );
-    }
+    const n = parseCount(cx, 2);
+    if (n === undefined) return;
     if (cx.argc > 4 || (cx.argc === 4 && !cx.argIs(3, "withscores"))) return cx.out.error(SYNTAX);
     const withScores = cx.argc === 4;
-    if (withScores && (n < -(LONG_MAX / 2n) || n > LONG_MAX / 2n)) {
-      return cx.out.error("ERR value is out of range");
-    }
-    return randomMembers(cx, Number(n), withScores);
+    if (withScores && !pairCountFits(cx, 2)) return;
+    return randomMembers(cx, n, withScores);
   }
   const z = readCollection(cx, cx.arg(1), ZsetValue);
   if (z === null) return;
@@ -190,23 +181,8 @@ function randomMembers(cx: Context, count: number, withScores: boolean): void {
     cx.out.array(size * width);
     return z.walk(0, size, false, emit);
   }
-  // Distinct ranks: a partial Fisher-Yates shuffle of the ranks when most are wanted, random
-  // draws into a Set otherwise (O(count) either way beyond the ranks array).
-  let ranks: number[];
-  if (count * 3 > size) {
-    ranks = Array.from({ length: size }, (_, i) => i);
-    for (let i = 0; i < count; i++) {
-      const j = i + Math.floor(Math.random() * (size - i));
-      [ranks[i], ranks[j]] = [ranks[j], ranks[i]];
-    }
-    ranks.length = count;
-  } else {
-    const chosen = new Set<number>();
-    while (chosen.size < count) chosen.add(Math.floor(Math.random() * size));
-    ranks = [...chosen];
-  }
   cx.out.array(count * width);
-  for (const r of ranks) z.walk(r, 1, false, emit);
+  for (const r of sampleIndexes(size, count)) z.walk(r, 1, false, emit);
 }
 
 function zscan(cx: Context): void {

@@ -5,6 +5,7 @@
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
 import { signalKeyReady } from "./collections.ts";
+import { parsePositive } from "./args.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX, WRONGTYPE } from "./replies.ts";
 import { parseScore, replyScore } from "./zsets_score.ts";
@@ -98,9 +99,9 @@ function zsetOp(cx: Context, at: number, op: Op, dst: string | undefined, cardin
       j++;
       withScores = true;
     } else if (cardinality && remaining >= 2 && cx.argIs(j, "limit")) {
-      const l = parseInt64(cx.arg(j + 1));
-      if (l === undefined || l < 0) return cx.out.error("ERR LIMIT can't be negative");
-      limit = Number(l);
+      const l = parsePositive(cx, j + 1, "ERR LIMIT can't be negative");
+      if (l === undefined) return;
+      limit = l;
       j += 2;
     } else {
       return cx.out.error(SYNTAX);

@@ -3,15 +3,15 @@
 // ([key, member, score]) and BZMPOP, which wait through blocking.ts.
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
-import { deleteIfEmpty, parsePositive } from "./collections.ts";
-import { parseInt64 } from "./numbers.ts";
+import { deleteIfEmpty } from "./collections.ts";
+import { parseMultiPop, parsePositive } from "./args.ts";
+
+/** ZMPOP's ends: MAX is the second. */
+const MIN_MAX = ["min", "max"] as const;
 import { SYNTAX, WRONGTYPE } from "./replies.ts";
 import { replyScore } from "./zsets_score.ts";
 import { ZsetValue } from "../store/zset.ts";
 import { block, parseTimeout } from "../blocking.ts";
-
-/** LONG_MAX, the bound of Redis's counts. */
-const LONG_MAX = 9223372036854775807n;
 
 /** ZPOPMIN and ZPOPMAX: key [count]. */
 function zpop(max: boolean): (cx: Context) => void {
@@ -72,48 +72,9 @@ export function popFrom(
   return true;
 }
 
-/** Parses ZMPOP's (and BZMPOP's) `numkeys key... MIN|MAX [COUNT n]` from argument `at`. */
-export function parseMpop(
-  cx: Context,
-  at: number,
-): { keys: string[]; max: boolean; count: number } | undefined {
-  const numkeys = parseInt64(cx.arg(at));
-  if (numkeys === undefined || numkeys < 1) {
-    cx.out.error("ERR numkeys should be greater than 0");
-    return undefined;
-  }
-  const whereAt = at + 1 + Number(numkeys);
-  if (numkeys > LONG_MAX || whereAt >= cx.argc) {
-    cx.out.error(SYNTAX);
-    return undefined;
-  }
-  let max: boolean;
-  if (cx.argIs(whereAt, "min")) max = false;
-  else if (cx.argIs(whereAt, "max")) max = true;
-  else {
-    cx.out.error(SYNTAX);
-    return undefined;
-  }
-  let count = -1;
-  for (let j = whereAt + 1; j < cx.argc; j++) {
-    if (count === -1 && cx.argIs(j, "count") && j + 1 < cx.argc) {
-      const n = parseInt64(cx.arg(++j));
-      if (n === undefined || n < 1) {
-        cx.out.error("ERR count should be greater than 0");
-        return undefined;
-      }
-      count = Number(n);
-    } else {
-      cx.out.error(SYNTAX);
-      return undefined;
-    }
-  }
-  return { keys: cx.args(at + 1, whereAt), max, count: count === -1 ? 1 : count };
-}
-
 function zmpop(cx: Context): void {
-  const p = parseMpop(cx, 1);
-  if (p !== undefined) popFrom(cx, p.keys, p.max, true, p.count, true);
+  const p = parseMultiPop(cx, 1, MIN_MAX);
+  if (p !== undefined) popFrom(cx, p.keys, p.second, true, p.count, true);
 }
 
 /** Replies with the `n` lowest (or highest) members of `z` in the shape asked, and pops them. */
@@ -177,11 +138,11 @@ function bzpop(max: boolean): (cx: Context) => void {
 
 /** BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count], timeout checked last as Redis. */
 function bzmpop(cx: Context): void {
-  const p = parseMpop(cx, 2);
+  const p = parseMultiPop(cx, 2, MIN_MAX);
   if (p === undefined) return;
   const timeout = parseTimeout(cx, 1);
   if (timeout === undefined) return;
-  blockingPop(cx, p.keys, p.max, p.count, true, timeout);
+  blockingPop(cx, p.keys, p.second, p.count, true, timeout);
 }
 
 /** The pop commands. */

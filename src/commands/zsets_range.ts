@@ -8,6 +8,7 @@ import { deleteIfEmpty, readCollection, signalKeyReady, writeCollection } from "
 import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
 import { parseRangeScore, replyScore } from "./zsets_score.ts";
+import { clampRange, parseLong } from "./args.ts";
 import { type LexBound, ZsetValue } from "../store/zset.ts";
 
 const NOT_FLOAT_RANGE = "ERR min or max is not a float";
@@ -85,21 +86,10 @@ function lexSpan(z: ZsetValue, r: LexRange): Span {
   return { from: z.countLexBelow(r.min, r.minEx), to: z.countLexBelow(r.max, !r.maxEx) };
 }
 
-/** Clamps Redis-style rank arguments (negative from the end) to a span of `length`. */
+/** Rank arguments (negative from the end) as a span of `length` (see clampRange). */
 function rankSpan(start: number, end: number, length: number): Span {
-  if (start < 0) start += length;
-  if (end < 0) end += length;
-  if (start < 0) start = 0;
-  if (start > end || start >= length) return { from: 0, to: 0 };
-  if (end >= length) end = length - 1;
-  return { from: start, to: end + 1 };
-}
-
-/** A rank argument (a C long), or undefined after replying the error. */
-function rankArg(cx: Context, i: number): number | undefined {
-  const n = parseInt64(cx.arg(i));
-  if (n === undefined) cx.out.error(NOT_INTEGER);
-  return n === undefined ? undefined : Number(n);
+  const r = clampRange(start, end, length);
+  return r === null ? { from: 0, to: 0 } : { from: r[0], to: r[1] + 1 };
 }
 
 type RangeKind = "auto" | "rank" | "score" | "lex";
@@ -151,8 +141,8 @@ function zrangeGeneric(
   let scores: ScoreRange | undefined;
   let lex: LexRange | undefined;
   if (kind === "rank") {
-    const s = rankArg(cx, lo);
-    const e = s === undefined ? undefined : rankArg(cx, hi);
+    const s = parseLong(cx, lo);
+    const e = s === undefined ? undefined : parseLong(cx, hi);
     if (s === undefined || e === undefined) return;
     start = s;
     end = e;
@@ -237,8 +227,8 @@ function zremrange(kind: "rank" | "score" | "lex"): (cx: Context) => void {
   return (cx) => {
     let spanOf: (z: ZsetValue) => Span;
     if (kind === "rank") {
-      const s = rankArg(cx, 2);
-      const e = s === undefined ? undefined : rankArg(cx, 3);
+      const s = parseLong(cx, 2);
+      const e = s === undefined ? undefined : parseLong(cx, 3);
       if (s === undefined || e === undefined) return;
       spanOf = (z) => rankSpan(s, e, z.size);
     } else if (kind === "score") {

@@ -1,6 +1,7 @@
 // keyval-cli's line editor for the interactive prompt: a single-line editor in the manner of
 // linenoise (which redis-cli uses), on a terminal in raw mode, with history kept in a file.
 // The terminal is raw only while a line is being typed, so replies print with normal newlines.
+import { writeAll } from "../text.ts";
 
 /** Most lines kept, as linenoise's default. */
 const HISTORY_MAX = 100;
@@ -252,10 +253,8 @@ export class LineEditor {
     await this.write(`\r${this.prompt}${shown}\x1b[0K\r\x1b[${pos + plen}C`);
   }
 
-  private async write(text: string): Promise<void> {
-    const bytes = encoder.encode(text);
-    let done = 0;
-    while (done < bytes.length) done += await Deno.stdout.write(bytes.subarray(done));
+  private write(text: string): Promise<void> {
+    return writeAll(Deno.stdout, encoder.encode(text));
   }
 }
 

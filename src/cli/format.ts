@@ -1,27 +1,10 @@
 // How keyval-cli prints replies and reads typed arguments: redis-cli's TTY form (quoted strings,
 // `(integer) 1`, numbered nested arrays), its raw form for pipes, and its argument splitter.
 import type { Reply } from "./resp.ts";
+import { repr } from "../text.ts";
 
 /** Output modes, as redis-cli chooses them: TTY on a terminal, raw otherwise. */
 export type OutputMode = "tty" | "raw";
-
-/** A byte string quoted as redis-cli's sdscatrepr does: escapes, `\xNN` outside printable ASCII. */
-export function repr(s: string): string {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 0x5c) out += "\\\\";
-    else if (c === 0x22) out += '\\"';
-    else if (c === 0x0a) out += "\\n";
-    else if (c === 0x0d) out += "\\r";
-    else if (c === 0x09) out += "\\t";
-    else if (c === 0x07) out += "\\a";
-    else if (c === 0x08) out += "\\b";
-    else if (c >= 0x20 && c <= 0x7e) out += s[i];
-    else out += "\\x" + c.toString(16).padStart(2, "0");
-  }
-  return out + '"';
-}
 
 /** A reply in redis-cli's TTY form; `prefix` is the indentation of nested array elements. */
 export function formatTTY(r: Reply, prefix = ""): string {

@@ -2,6 +2,7 @@
 // --stat (a rolling one-line-per-interval view built from INFO), as redis-cli has them.
 import { fromText, toBytes } from "../protocol/latin1.ts";
 import type { Connection, Reply } from "./resp.ts";
+import { bytesToHuman, randomHex, writeAll } from "../text.ts";
 
 /** Writes a byte string to stdout. */
 export async function print(s: string): Promise<void> {
@@ -20,18 +21,12 @@ export async function printError(s: string): Promise<void> {
   await writeAll(Deno.stderr, new TextEncoder().encode(s));
 }
 
-async function writeAll(w: { write(b: Uint8Array): Promise<number> }, b: Uint8Array) {
-  let done = 0;
-  while (done < b.length) done += await w.write(b.subarray(done));
-}
-
 /**
  * --pipe: sends stdin as it is while counting replies, then an ECHO of a random marker; the
  * marker's echo is the last reply. Error replies go to stderr. Returns the exit code.
  */
 export async function pipeMode(conn: Connection, timeoutSeconds: number): Promise<number> {
-  const marker = Array.from(crypto.getRandomValues(new Uint8Array(10)))
-    .map((b) => b.toString(16).padStart(2, "0")).join("");
+  const marker = randomHex(10);
   let sent = false;
   let errors = 0;
   let replies = 0;
@@ -91,21 +86,6 @@ export function infoField(info: string, field: string): number {
   const rest = info.slice(at + field.length + 1);
   const m = rest.match(/^\s*[+-]?\d+/);
   return m ? Number(m[0]) : 0;
-}
-
-/** Bytes in redis-cli's human form: 1023B, 1.50K, 2.00M ... */
-export function bytesToHuman(n: number): string {
-  const sign = n < 0 ? "-" : "";
-  n = Math.abs(n);
-  const units = ["K", "M", "G", "T", "P"];
-  if (n < 1024) return `${sign}${n}B`;
-  let i = 0;
-  let d = n / 1024;
-  while (d >= 1024 && i < units.length - 1) {
-    d /= 1024;
-    i++;
-  }
-  return `${sign}${d.toFixed(2)}${units[i]}`;
 }
 
 const STAT_HEADER =

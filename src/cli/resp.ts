@@ -2,6 +2,7 @@
 // decodes requests and encodes replies; a client needs the opposite directions, so they live here.
 // Values stay byte strings (one char per byte) from the socket to the terminal.
 import { ByteBuffer, fromText, toBytes } from "../protocol/latin1.ts";
+import { writeAll } from "../text.ts";
 
 /** A decoded reply. A nil array (`*-1`) is a nil, as hiredis reports it to redis-cli. */
 export type Reply =
@@ -156,9 +157,8 @@ export class Connection {
   }
 
   /** Writes all bytes. */
-  async write(bytes: Uint8Array): Promise<void> {
-    let done = 0;
-    while (done < bytes.length) done += await this.conn.write(bytes.subarray(done));
+  write(bytes: Uint8Array): Promise<void> {
+    return writeAll(this.conn, bytes);
   }
 
   /** Sends one command (arguments as byte strings). */

@@ -83,9 +83,14 @@ function numeric(
   };
 }
 
+/** An hz within the 1..500 that Redis runs at, whatever it was set to. */
+function clampHz(hz: number): number {
+  return Math.min(500, Math.max(1, hz));
+}
+
 /** Redis's hz for a janitor interval: cycles per second, within Redis's 1..500. */
-function hzOf(intervalMs: number): number {
-  return Math.min(500, Math.max(1, Math.round(1000 / intervalMs)));
+export function hzOf(intervalMs: number): number {
+  return clampHz(Math.round(1000 / intervalMs));
 }
 
 function setJanitorInterval(s: ServerState, ms: number): void {
@@ -139,7 +144,7 @@ const PARAMETERS: Parameter[] = [
     set: (s, value) => {
       const n = integer(value, 0, INT32_MAX);
       if (typeof n !== "number") return n;
-      const ms = Math.round(1000 / Math.min(500, Math.max(1, n)));
+      const ms = Math.round(1000 / clampHz(n));
       return { apply: () => setJanitorInterval(s, ms) };
     },
   },

@@ -3,29 +3,16 @@ import process from "node:process";
 import type { Context, ServerState } from "./context.ts";
 import { KEYVAL_VERSION, REDIS_COMPAT_VERSION } from "../version.ts";
 import { BOUNDS_US } from "../metrics/histogram.ts";
+import { bytesToHuman, randomHex } from "../text.ts";
+import { hzOf } from "./config.ts";
 
-const RUN_ID = Array.from(crypto.getRandomValues(new Uint8Array(20)))
-  .map((b) => b.toString(16).padStart(2, "0"))
-  .join("");
-
-function human(bytes: number): string {
-  const units = ["B", "K", "M", "G", "T"];
-  let i = 0;
-  let n = bytes;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n}B` : `${n.toFixed(2)}${units[i]}`;
-}
+const RUN_ID = randomHex(20);
 
 type Row = [string, string | number];
 type Section = (s: ServerState) => Row[];
 
 /** The replication ID a master without replicas still reports. */
-const REPL_ID = Array.from(crypto.getRandomValues(new Uint8Array(20)))
-  .map((b) => b.toString(16).padStart(2, "0"))
-  .join("");
+const REPL_ID = randomHex(20);
 
 /** Redis's name for the OS, as `uname -s` gives it (the release needs --allow-sys). */
 const OS_NAMES: Record<string, string> = { linux: "Linux", darwin: "Darwin", windows: "Windows" };
@@ -39,7 +26,7 @@ const SECTIONS: [string, string, Section][] = [
   ["server", "Server", (s) => {
     const now = performance.timeOrigin + performance.now();
     const uptime = Math.floor((now - s.startedAt) / 1000);
-    const hz = Math.min(500, Math.max(1, Math.round(1000 / s.config.janitorIntervalMs)));
+    const hz = hzOf(s.config.janitorIntervalMs);
     return [
       ["redis_version", REDIS_COMPAT_VERSION],
       ["keyval_version", KEYVAL_VERSION],
@@ -80,9 +67,9 @@ const SECTIONS: [string, string, Section][] = [
     const used = m.heapUsed + m.external;
     return [
       ["used_memory", used],
-      ["used_memory_human", human(used)],
+      ["used_memory_human", bytesToHuman(used)],
       ["used_memory_rss", m.rss],
-      ["used_memory_rss_human", human(m.rss)],
+      ["used_memory_rss_human", bytesToHuman(m.rss)],
       ["keyval_heap_total", m.heapTotal],
       ["maxmemory", 0],
       ["maxmemory_human", "0B"],

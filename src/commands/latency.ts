@@ -21,17 +21,17 @@ function helpReply(cx: Context, lines: string[]): void {
 
 function slowlogGet(cx: Context): void {
   if (cx.argc > 3) return syntaxError(cx, "SLOWLOG");
-  const entries = cx.server.timing.slowlog.entries;
+  const slowlog = cx.server.timing.slowlog;
   let count = 10;
   if (cx.argc === 3) {
     const n = parseInt64(cx.arg(2));
     if (n === undefined || n < -1) return cx.out.error(COUNT_RANGE);
-    count = n === -1 ? entries.length : Number(n);
+    count = n === -1 ? slowlog.length : Number(n);
   }
-  const shown = Math.min(count, entries.length);
+  const shown = Math.min(count, slowlog.length);
   cx.out.array(shown);
   for (let i = 0; i < shown; i++) {
-    const e = entries[i];
+    const e = slowlog.newest(i);
     cx.out.array(6);
     cx.out.int(e.id);
     cx.out.int(e.time);
@@ -190,7 +190,7 @@ export const latencyCommands: CommandSpec[] = [
           ["admin", "loading", "stale"],
           "",
           "Returns the number of entries in the slow log.",
-          (cx) => cx.out.int(cx.server.timing.slowlog.entries.length),
+          (cx) => cx.out.int(cx.server.timing.slowlog.length),
         ),
         since: "2.2.12",
         complexity: "O(1)",

@@ -9,40 +9,7 @@
 import type { ClientState, Context } from "./context.ts";
 import { call, type Command, type CommandSpec } from "./table.ts";
 import { redactedArgs } from "./redact.ts";
-
-const HEX = "0123456789abcdef";
-
-/** An argument quoted as Redis's sdscatrepr does: C escapes, printable ASCII, \xHH otherwise. */
-export function repr(s: string): string {
-  let r = '"';
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    switch (c) {
-      case 92: // backslash
-      case 34: // double quote
-        r += "\\" + s[i];
-        break;
-      case 10:
-        r += "\\n";
-        break;
-      case 13:
-        r += "\\r";
-        break;
-      case 9:
-        r += "\\t";
-        break;
-      case 7:
-        r += "\\a";
-        break;
-      case 8:
-        r += "\\b";
-        break;
-      default:
-        r += c >= 32 && c <= 126 ? s[i] : "\\x" + HEX[c >> 4] + HEX[c & 15];
-    }
-  }
-  return r + '"';
-}
+import { repr } from "../text.ts";
 
 /** The MONITOR line for the command in `cx`, without the leading '+'. */
 export function monitorLine(cx: Context, cmd: Command, nowMs: number): string {
@@ -82,15 +49,14 @@ export class Monitors {
 
   /** Runs a command while someone monitors: refuses keyspace access from monitors, feeds them. */
   call(cx: Context, cmd: Command): void {
-    const flags = cmd.spec.flags;
-    if (cx.client.monitor && (flags.includes("readonly") || flags.includes("write"))) {
+    if (cx.client.monitor && cmd.touchesKeys) {
       // A monitor is a replica to Redis, and replicas may not touch the keyspace.
       cmd.rejectedCalls++;
       cx.out.error("ERR Replica can't interact with the keyspace");
       return;
     }
     call(cx, cmd);
-    if (flags.includes("admin") || this.clients.size === 0) return;
+    if (cmd.admin || this.clients.size === 0) return;
     const line = monitorLine(cx, cmd, performance.timeOrigin + performance.now());
     for (const client of this.clients) client.feedMonitor(line);
   }

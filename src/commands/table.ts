@@ -95,10 +95,17 @@ export class Command {
   readonly latency = new LatencyHistogram();
   /** Flagged "fast": shares its batch's measured time instead of reading the clock itself. */
   readonly fast: boolean;
+  /** Flagged "admin": hidden from MONITOR. */
+  readonly admin: boolean;
+  /** Flagged "readonly" or "write": touches the keyspace, which a monitoring client may not. */
+  readonly touchesKeys: boolean;
 
   constructor(readonly spec: CommandSpec, readonly parent?: Command) {
     this.fullName = parent ? `${parent.spec.name}|${spec.name}` : spec.name;
-    this.fast = spec.flags.includes("fast");
+    const flags = spec.flags;
+    this.fast = flags.includes("fast");
+    this.admin = flags.includes("admin");
+    this.touchesKeys = flags.includes("readonly") || flags.includes("write");
     for (const sub of spec.subcommands ?? []) {
       this.subcommands.set(sub.name, new Command(sub, this));
     }

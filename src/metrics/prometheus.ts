@@ -186,7 +186,7 @@ export function renderMetrics(s: ServerState): string {
     "keyval_slowlog_length",
     "gauge",
     "Entries in the SLOWLOG.",
-    s.timing.slowlog.entries.length,
+    s.timing.slowlog.length,
   );
   m.family("keyval_build_info", "gauge", "Always 1; the labels say which keyval runs.");
   m.sample(

@@ -21,11 +21,25 @@ export interface SlowlogEntry {
   name: string;
 }
 
-/** The slow log, newest entry first. */
+/** The slow log. */
 export class SlowLog {
-  /** Newest first. */
-  entries: SlowlogEntry[] = [];
+  /**
+   * Oldest first, from `start` on: logging a command appends and drops the oldest in O(1)
+   * (amortized), where keeping the newest first would shift the whole log for every command.
+   */
+  private log: SlowlogEntry[] = [];
+  private start = 0;
   private nextId = 0;
+
+  /** Entries kept (SLOWLOG LEN). */
+  get length(): number {
+    return this.log.length - this.start;
+  }
+
+  /** The i-th newest entry (0: the newest), for 0 <= i < length. */
+  newest(i: number): SlowlogEntry {
+    return this.log[this.log.length - 1 - i];
+  }
 
   /** Logs `cmd`, the request in `cx`, that ran `usec` µs, keeping at most `maxLen` entries. */
   push(cx: Context, cmd: Command, usec: number, maxLen: number): void {
@@ -46,7 +60,7 @@ export class SlowLog {
       }
     }
     if (kept < argc) args.push(`... (${argc - kept} more arguments)`);
-    this.entries.unshift({
+    this.log.push({
       id: this.nextId++,
       time: Math.floor(Date.now() / 1000),
       usec: Math.round(usec),
@@ -57,13 +71,23 @@ export class SlowLog {
     this.trim(maxLen);
   }
 
-  /** Drops the oldest entries past `maxLen` (also after CONFIG SET slowlog-max-len). */
-  trim(maxLen: number): void {
-    if (this.entries.length > maxLen) this.entries.length = Math.max(0, maxLen);
+  /**
+   * Drops the oldest entries past `maxLen`. Only when logging, as in Redis: after CONFIG SET
+   * slowlog-max-len to less, the log shrinks at its next entry.
+   */
+  private trim(maxLen: number): void {
+    const excess = this.length - maxLen;
+    if (excess <= 0) return;
+    this.start += excess;
+    if (this.start >= 1024 && this.start * 2 >= this.log.length) {
+      this.log = this.log.slice(this.start);
+      this.start = 0;
+    }
   }
 
   /** SLOWLOG RESET: empties the log (ids keep counting, as in Redis). */
   reset(): void {
-    this.entries = [];
+    this.log = [];
+    this.start = 0;
   }
 }

@@ -28,13 +28,11 @@ function hsetCommand(name: "hset" | "hmset"): (cx: Context) => void {
 }
 
 function hsetnx(cx: Context): void {
-  const key = cx.arg(1);
-  const found = writeCollection(cx, key, HashValue);
-  if (found === null) return;
-  const field = cx.arg(2);
-  if (found?.has(field)) return cx.out.int(0);
-  const h = found ?? createCollection(cx, key, HashValue, newHash);
+  // A hash created here is not left empty: a new hash cannot hold the field yet.
+  const h = createCollection(cx, cx.arg(1), HashValue, newHash);
   if (h === null) return;
+  const field = cx.arg(2);
+  if (h.has(field)) return cx.out.int(0);
   h.set(field, cx.arg(3));
   cx.out.int(1);
 }

@@ -4,8 +4,8 @@
 // elements.
 import type { Context } from "./context.ts";
 import { type CommandSpec, specOf } from "./table.ts";
-import { createCollection, deleteIfEmpty, signalKeyReady } from "./collections.ts";
-import { SYNTAX, WRONGTYPE } from "./replies.ts";
+import { deleteIfEmpty, signalKeyReady } from "./collections.ts";
+import { SYNTAX } from "./replies.ts";
 import { ListValue } from "../store/list.ts";
 import { block, parseTimeout } from "../blocking.ts";
 import { newList, popRangeReply, writeList } from "./lists.ts";
@@ -35,12 +35,13 @@ function moveOne(
   fromFront: boolean,
   toFront: boolean,
 ): void {
-  const found = cx.db.get(dstKey);
-  if (found !== undefined && !(found instanceof ListValue)) return cx.out.error(WRONGTYPE);
+  const found = writeList(cx, dstKey);
+  if (found === null) return;
   const value = (fromFront ? src.popFront() : src.popBack())!;
   // The destination is looked up before the pop, so moving a list's last element onto itself
   // keeps the list (and its key).
-  const dst = found ?? createCollection(cx, dstKey, ListValue, newList)!;
+  let dst = found;
+  if (dst === undefined) cx.db.set(dstKey, dst = newList());
   if (toFront) dst.pushFront(value);
   else dst.pushBack(value);
   cx.out.bulk(value);

@@ -10,18 +10,12 @@ import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX, WRONGTYPE } from "./replies.ts";
 import { parseScore, replyScore } from "./zsets_score.ts";
 import { ZsetValue } from "../store/zset.ts";
-import type { Collection } from "../store/keyspace.ts";
-
-/** What a plain set (store/set.ts) offers here: membership and its members. */
-interface MemberSet extends Collection {
-  has(member: string): boolean;
-  values(): readonly string[];
-}
+import { SetValue } from "../store/set.ts";
 
 /** One input: a sorted set, a plain set, or a missing key (empty). */
 interface Source {
   zset: ZsetValue | undefined;
-  set: MemberSet | undefined;
+  set: SetValue | undefined;
   size: number;
   weight: number;
 }
@@ -71,7 +65,7 @@ function zsetOp(cx: Context, at: number, op: Op, dst: string | undefined, cardin
     const v = cx.db.lookupRead(cx.arg(j));
     const src: Source = { zset: undefined, set: undefined, size: 0, weight: 1 };
     if (v instanceof ZsetValue) src.zset = v;
-    else if (v !== undefined && typeof v !== "string" && v.type === "set") src.set = v as MemberSet;
+    else if (v instanceof SetValue) src.set = v;
     else if (v !== undefined) return cx.out.error(WRONGTYPE);
     src.size = src.zset?.size ?? src.set?.size ?? 0;
     sources.push(src);

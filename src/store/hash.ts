@@ -16,7 +16,10 @@ const MAX_LISTPACK_VALUE = 64;
 
 /** A hash of byte-string fields to byte-string values. */
 export class HashValue implements Collection {
-  readonly type = "hash";
+  /** On the prototype rather than a field: one hash may be one of millions (as ListValue). */
+  get type(): "hash" {
+    return "hash";
+  }
   /** Field → its position in `fields` and `values`. */
   private readonly index = new Map<string, number>();
   private readonly fields: string[] = [];

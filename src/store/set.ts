@@ -11,7 +11,10 @@ const MAX_INTSET_ENTRIES = 512;
 
 /** A set of byte strings. */
 export class SetValue implements Collection {
-  readonly type = "set";
+  /** On the prototype rather than a field: one set may be one of millions (as ListValue). */
+  get type(): "set" {
+    return "set";
+  }
   /** Member → its position in `members`. */
   private readonly index = new Map<string, number>();
   private readonly members: string[] = [];

@@ -127,9 +127,11 @@ class PackedZset implements SortedStore {
 
 /** A sorted set of byte strings. */
 export class ZsetValue implements Collection {
-  readonly type = "zset";
+  /** On the prototype rather than a field: one zset may be one of millions (as ListValue). */
+  get type(): "zset" {
+    return "zset";
+  }
   private store: SortedStore = new PackedZset();
-  private packed = true;
   /** The score `add` left its member with (ZADD INCR's and ZINCRBY's reply). */
   newScore = 0;
 
@@ -149,13 +151,17 @@ export class ZsetValue implements Collection {
     return this.store.length;
   }
 
+  /** True while the set is in its small form (Redis's listpack). */
+  private get packed(): boolean {
+    return this.store instanceof PackedZset;
+  }
+
   encoding(): string {
     return this.packed ? "listpack" : "skiplist";
   }
 
   clone(): ZsetValue {
     const z = new ZsetValue();
-    z.packed = this.packed;
     if (this.store instanceof PackedZset) {
       z.store = new PackedZset(this.store.members.slice(), this.store.scores.slice());
     } else {
@@ -169,7 +175,6 @@ export class ZsetValue implements Collection {
     const list = new SkipList(capacity);
     this.store.walk(0, this.store.length, false, (m, s) => list.insert(m, s));
     this.store = list;
-    this.packed = false;
   }
 
   /** The score of `member`, if present. */

@@ -30,7 +30,8 @@ function intersect(sets: (SetValue | undefined)[], fn: (member: string) => boole
   if (sets.some((s) => s === undefined)) return;
   const bySize = (sets as SetValue[]).slice().sort((a, b) => a.size - b.size);
   const [smallest, ...rest] = bySize;
-  const members = smallest.ordered();
+  // In no particular order: the callers sort what Redis lists in order (an intset result).
+  const members = smallest.values();
   for (let i = 0; i < members.length; i++) {
     const m = members[i];
     let inAll = true;

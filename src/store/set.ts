@@ -108,8 +108,16 @@ export class SetValue implements Collection {
    * ascending order (so SMEMBERS of {3, 1, 2} is 1 2 3 there too); otherwise as `values`.
    */
   ordered(): readonly string[] {
-    if (this.encoding() !== "intset") return this.members;
-    const keyed = this.members.map((m) => ({ m, n: parseInt64(m) as number | bigint }));
+    // One pass decides the encoding (as encoding() does) and parses the keys to sort by.
+    const n = this.members.length;
+    if (n > MAX_INTSET_ENTRIES) return this.members;
+    const keyed: { m: string; n: number | bigint }[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const m = this.members[i];
+      const v = parseInt64(m);
+      if (v === undefined) return this.members; // not an intset
+      keyed[i] = { m, n: v };
+    }
     keyed.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
     return keyed.map((k) => k.m);
   }

@@ -1,6 +1,6 @@
 // Connection commands: PING, ECHO, SELECT, QUIT, HELLO and CLIENT.
 import type { ClientState, Context } from "./context.ts";
-import { type CommandSpec, subcommandsOf } from "./table.ts";
+import { type CommandSpec, subcommandsOf, subcommandSyntaxError } from "./table.ts";
 import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
 import { REDIS_COMPAT_VERSION } from "../version.ts";
@@ -192,9 +192,7 @@ function clientSetinfo(cx: Context): void {
 /** CLIENT UNBLOCK id [TIMEOUT|ERROR]: the reason is checked before the id, as in Redis. */
 function clientUnblock(cx: Context): void {
   if (cx.argc > 4) {
-    return cx.out.error(
-      `ERR unknown subcommand or wrong number of arguments for '${cx.arg(1)}'. Try CLIENT HELP.`,
-    );
+    return subcommandSyntaxError(cx, "CLIENT");
   }
   let error = false;
   if (cx.argc === 4) {

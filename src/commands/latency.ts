@@ -1,18 +1,10 @@
 // SLOWLOG and LATENCY: what took long, in Redis's reply shapes. The measurements come from
 // metrics/timing.ts; the stores are metrics/slowlog.ts and metrics/events.ts.
 import type { Context } from "./context.ts";
-import type { Command, CommandSpec } from "./table.ts";
+import { type Command, type CommandSpec, subcommandsOf, subcommandSyntaxError } from "./table.ts";
 import { parseInt64 } from "./numbers.ts";
 
 const COUNT_RANGE = "ERR count should be greater than or equal to -1";
-
-/** Redis's reply to a subcommand given the wrong arguments inside its handler. */
-function syntaxError(cx: Context, container: string): void {
-  cx.out.error(
-    `ERR unknown subcommand or wrong number of arguments for '${cx.arg(1).slice(0, 128)}'. ` +
-      `Try ${container} HELP.`,
-  );
-}
 
 function helpReply(cx: Context, lines: string[]): void {
   cx.out.array(lines.length);
@@ -20,7 +12,7 @@ function helpReply(cx: Context, lines: string[]): void {
 }
 
 function slowlogGet(cx: Context): void {
-  if (cx.argc > 3) return syntaxError(cx, "SLOWLOG");
+  if (cx.argc > 3) return subcommandSyntaxError(cx, "SLOWLOG");
   const slowlog = cx.server.timing.slowlog;
   let count = 10;
   if (cx.argc === 3) {
@@ -140,26 +132,23 @@ function latencyHistogram(cx: Context): void {
   }
 }
 
-const subcommand = (
-  name: string,
-  arity: number,
-  flags: CommandSpec["flags"],
-  syntax: string,
-  summary: string,
-  handler: CommandSpec["handler"],
-): CommandSpec => ({
-  name,
-  arity,
-  flags,
-  group: "server",
-  since: name === "histogram" ? "7.0.0" : "2.8.13",
-  syntax,
-  summary,
-  complexity: "O(N) where N is the number of entries returned",
-  handler,
-});
+const SLOWLOG_FLAGS: CommandSpec["flags"] = ["admin", "loading", "stale"];
+const LATENCY_FLAGS: CommandSpec["flags"] = ["admin", "noscript", "loading", "stale"];
+const HELP_FLAGS: CommandSpec["flags"] = ["loading", "stale"];
+const PER_ENTRY = "O(N) where N is the number of entries returned";
 
-const ADMIN: CommandSpec["flags"] = ["admin", "noscript", "loading", "stale"];
+const slowlogSub = subcommandsOf({
+  flags: SLOWLOG_FLAGS,
+  group: "server",
+  since: "2.2.12",
+  complexity: PER_ENTRY,
+});
+const latencySub = subcommandsOf({
+  flags: LATENCY_FLAGS,
+  group: "server",
+  since: "2.8.13",
+  complexity: PER_ENTRY,
+});
 
 export const latencyCommands: CommandSpec[] = [
   {
@@ -172,53 +161,39 @@ export const latencyCommands: CommandSpec[] = [
     summary: "A container for slow log commands.",
     complexity: "Depends on subcommand.",
     subcommands: [
+      slowlogSub(
+        "get",
+        -2,
+        "[count]",
+        "Returns the slow log's newest entries (10 by default, -1 for all).",
+        slowlogGet,
+      ),
       {
-        ...subcommand(
-          "get",
-          -2,
-          ["admin", "loading", "stale"],
-          "[count]",
-          "Returns the slow log's newest entries (10 by default, -1 for all).",
-          slowlogGet,
-        ),
-        since: "2.2.12",
-      },
-      {
-        ...subcommand(
+        ...slowlogSub(
           "len",
           2,
-          ["admin", "loading", "stale"],
           "",
           "Returns the number of entries in the slow log.",
           (cx) => cx.out.int(cx.server.timing.slowlog.length),
         ),
-        since: "2.2.12",
         complexity: "O(1)",
       },
       {
-        ...subcommand(
-          "reset",
-          2,
-          ["admin", "loading", "stale"],
-          "",
-          "Clears all entries from the slow log.",
-          (cx) => {
-            cx.server.timing.slowlog.reset();
-            cx.out.ok();
-          },
-        ),
-        since: "2.2.12",
+        ...slowlogSub("reset", 2, "", "Clears all entries from the slow log.", (cx) => {
+          cx.server.timing.slowlog.reset();
+          cx.out.ok();
+        }),
         complexity: "O(N) where N is the number of entries in the slowlog",
       },
       {
-        ...subcommand(
+        ...slowlogSub(
           "help",
           2,
-          ["loading", "stale"],
           "",
           "Returns helpful text about the different subcommands.",
           (cx) => helpReply(cx, SLOWLOG_HELP),
         ),
+        flags: HELP_FLAGS,
         since: "6.2.0",
         complexity: "O(1)",
       },
@@ -234,60 +209,56 @@ export const latencyCommands: CommandSpec[] = [
     summary: "A container for latency diagnostics commands.",
     complexity: "Depends on subcommand.",
     subcommands: [
-      subcommand(
+      latencySub(
         "latest",
         2,
-        ADMIN,
         "",
         "Returns the latest latency samples of every event: name, time, latest and maximum ms.",
         latencyLatest,
       ),
-      subcommand(
+      latencySub(
         "history",
         3,
-        ADMIN,
         "event",
         "Returns the latency samples of an event: [time, ms] pairs, oldest first.",
         latencyHistory,
       ),
-      {
-        ...subcommand(
-          "reset",
-          -2,
-          ADMIN,
-          "[event [event ...]]",
-          "Resets the latency samples of the events (all when none is named).",
-          (cx) => cx.out.int(cx.server.timing.monitor.reset(cx.args(2))),
-        ),
-      },
-      subcommand(
-        "histogram",
+      latencySub(
+        "reset",
         -2,
-        ["loading", "stale"],
-        "[command [command ...]]",
-        "Returns the cumulative latency distribution of the commands (all commands called " +
-          "when none is named), at power-of-two microsecond bounds.",
-        latencyHistogram,
+        "[event [event ...]]",
+        "Resets the latency samples of the events (all when none is named).",
+        (cx) => cx.out.int(cx.server.timing.monitor.reset(cx.args(2))),
       ),
-      subcommand(
+      {
+        ...latencySub(
+          "histogram",
+          -2,
+          "[command [command ...]]",
+          "Returns the cumulative latency distribution of the commands (all commands called " +
+            "when none is named), at power-of-two microsecond bounds.",
+          latencyHistogram,
+        ),
+        flags: HELP_FLAGS,
+        since: "7.0.0",
+      },
+      latencySub(
         "doctor",
         2,
-        ADMIN,
         "",
         "Returns a human-readable latency analysis report.",
         (cx) =>
           cx.out.bulk(cx.server.timing.monitor.doctor(cx.server.config.latencyMonitorThreshold)),
       ),
       {
-        ...subcommand(
+        ...latencySub(
           "help",
           2,
-          ["loading", "stale"],
           "",
           "Returns helpful text about the different subcommands.",
           (cx) => helpReply(cx, LATENCY_HELP),
         ),
-        since: "2.8.13",
+        flags: HELP_FLAGS,
         complexity: "O(1)",
       },
     ],

@@ -175,6 +175,17 @@ function cText(s: string, max: number): string {
   return (nul === -1 ? s : s.slice(0, nul)).slice(0, max);
 }
 
+/**
+ * Redis's error for a subcommand given the wrong arguments inside its handler (the arity check
+ * having passed), naming the subcommand as C's "%.128s" prints it.
+ */
+export function subcommandSyntaxError(cx: Context, container: string): void {
+  cx.out.error(
+    `ERR unknown subcommand or wrong number of arguments for '${cText(cx.arg(1), 128)}'. ` +
+      `Try ${container} HELP.`,
+  );
+}
+
 /** Redis's "unknown command" error, quoting the first arguments as Redis does. */
 export function unknownCommandError(cx: Context): string {
   let args = "";

@@ -63,25 +63,32 @@ function memory(value: string, min: number, max: number): number | { error: stri
   return n;
 }
 
-/** The flag's range for a Config field, so CONFIG SET never accepts what the flag refuses. */
+/** The flag's range for a Config field: CONFIG SET of the fields that use it accepts what the
+ * flag accepts. */
 function flagRange(key: keyof Config): { min: number; max: number } {
   const s = SETTINGS.find((s) => s.key === key);
   if (s === undefined) throw new Error(`no flag sets ${key}`);
   return s;
 }
 
-/** A setter that stores a parsed number into the Config field `key`. */
-function numeric(
-  key: keyof Config & ("slowlogLogSlowerThan" | "slowlogMaxLen" | "latencyMonitorThreshold"),
-  min: number | bigint,
-  max: number | bigint,
+/** The Config fields that hold a number. */
+type NumericField = { [K in keyof Config]: Config[K] extends number ? K : never }[keyof Config];
+
+/** A setter that stores the number `parse` reads from the value into the Config field `key`. */
+function field(
+  key: NumericField,
+  parse: (value: string) => number | { error: string },
 ): Parameter["set"] {
   return (s, value) => {
-    const n = integer(value, min, max);
+    const n = parse(value);
     if (typeof n !== "number") return n;
     return { apply: () => s.config[key] = n };
   };
 }
+
+/** A setter of an integer field within [min, max]. */
+const numeric = (key: NumericField, min: number | bigint, max: number | bigint) =>
+  field(key, (value) => integer(value, min, max));
 
 /** An hz within the 1..500 that Redis runs at, whatever it was set to. */
 function clampHz(hz: number): number {
@@ -122,20 +129,15 @@ const PARAMETERS: Parameter[] = [
     // Redis's minimum of 1 MiB; keyval's maximum, which V8's longest string bounds.
     name: "proto-max-bulk-len",
     get: (s) => String(s.config.maxValueBytes),
-    set: (s, value) => {
-      const n = memory(value, MiB, flagRange("maxValueBytes").max);
-      if (typeof n !== "number") return n;
-      return { apply: () => s.config.maxValueBytes = n };
-    },
+    set: field("maxValueBytes", (value) => memory(value, MiB, flagRange("maxValueBytes").max)),
   },
   {
     name: "client-query-buffer-limit",
     get: (s) => String(s.config.maxQueryBufferBytes),
-    set: (s, value) => {
-      const n = memory(value, MiB, flagRange("maxQueryBufferBytes").max);
-      if (typeof n !== "number") return n;
-      return { apply: () => s.config.maxQueryBufferBytes = n };
-    },
+    set: field(
+      "maxQueryBufferBytes",
+      (value) => memory(value, MiB, flagRange("maxQueryBufferBytes").max),
+    ),
   },
   {
     // Redis takes 0..INT_MAX and runs at 1..500 of them; the janitor runs every 1000/hz ms.
@@ -161,12 +163,7 @@ const PARAMETERS: Parameter[] = [
   {
     name: "max-line-bytes",
     get: (s) => String(s.config.maxLineBytes),
-    set: (s, value) => {
-      const { min, max } = flagRange("maxLineBytes");
-      const n = integer(value, min, max);
-      if (typeof n !== "number") return n;
-      return { apply: () => s.config.maxLineBytes = n };
-    },
+    set: numeric("maxLineBytes", flagRange("maxLineBytes").min, flagRange("maxLineBytes").max),
   },
   {
     name: "slowlog-log-slower-than",

@@ -1,8 +1,8 @@
-// The keyspace: a Map from key to value and, as in Redis, a second Map from key to its expiry
-// time for the keys that have one (both sharded, see sharded.ts). Every access goes through
+// The keyspace: a table from key to value and, as in Redis, a second table from key to its
+// expiry time for the keys that have one (both ShardedMaps, see sharded.ts). Every access goes through
 // here, so lazy expiry happens in one place: a key whose time has passed is deleted the moment
 // anyone looks at it.
-import { ShardedMap, shardOf } from "./sharded.ts";
+import { hashOf, ShardedMap } from "./sharded.ts";
 
 /** What every collection type (list, hash, set, sorted set) offers the generic commands. */
 export interface Collection {
@@ -48,12 +48,10 @@ export class Keyspace {
 
   /** The live value of `key`, deleting it first if its TTL has passed. */
   get(key: string): Value | undefined {
-    const shard = shardOf(key);
-    const v = this.data.shards[shard].get(key);
-    if (v === undefined) return v;
-    const expires = this.expires.shards[shard];
-    if (expires.size === 0) return v;
-    const at = expires.get(key);
+    const h = hashOf(key);
+    const v = this.data.get(key, h);
+    if (v === undefined || this.expires.size === 0) return v;
+    const at = this.expires.get(key, h);
     if (at !== undefined && at < Date.now()) {
       this.removeExpired(key);
       return undefined;
@@ -76,11 +74,11 @@ export class Keyspace {
 
   /** Stores a value and drops any TTL the key had (as SET does). */
   set(key: string, value: Value): void {
-    // dropExpiry() inlined: SET is the hottest write, and the shard is already known here.
-    const shard = shardOf(key);
-    this.data.shards[shard].set(key, value);
-    const expires = this.expires.shards[shard];
-    if (expires.size !== 0 && expires.delete(key) && this.farExpires.size !== 0) {
+    // dropExpiry() inlined: SET is the hottest write, and the key is hashed once for both maps.
+    const h = hashOf(key);
+    this.data.set(key, value, h);
+    const expires = this.expires;
+    if (expires.size !== 0 && expires.delete(key, h) && this.farExpires.size !== 0) {
       this.farExpires.delete(key);
     }
   }

@@ -1,0 +1,109 @@
+// ShardedMap: the keyspace's open-addressing tables, checked against a Map model.
+import assert from "node:assert/strict";
+import { hashOf, SHARDS, ShardedMap } from "../../src/store/sharded.ts";
+import { seededRandom } from "../helpers/random.ts";
+
+function assertSame(map: ShardedMap<number>, model: Map<string, number>): void {
+  assert.equal(map.size, model.size);
+  for (const [k, v] of model) assert.equal(map.get(k), v, `value of ${k}`);
+  assert.deepEqual([...map.keys()].sort(), [...model.keys()].sort());
+}
+
+Deno.test("random sets and deletes match a Map through growth and shrinking", () => {
+  const rand = seededRandom(7);
+  const map = new ShardedMap<number>();
+  const model = new Map<string, number>();
+  // Few distinct keys per shard at first (long probe runs in small tables), then many, then
+  // deletes down to nothing: every resize and every back-shift of a delete is exercised.
+  for (const [ops, keys, pDelete] of [[20_000, 3_000, 0.3], [60_000, 40_000, 0.2], [
+    80_000,
+    40_000,
+    0.9,
+  ]]) {
+    for (let i = 0; i < ops; i++) {
+      const k = `k${Math.floor(rand() * keys)}`;
+      if (rand() < pDelete) assert.equal(map.delete(k), model.delete(k));
+      else {
+        map.set(k, i);
+        model.set(k, i);
+      }
+      assert.equal(map.has(k), model.has(k));
+    }
+    assertSame(map, model);
+  }
+  for (const k of [...model.keys()]) {
+    assert.equal(map.delete(k), true);
+    model.delete(k);
+  }
+  assertSame(map, model);
+  assert.equal(map.get("k1"), undefined);
+});
+
+Deno.test("keys that share a shard and a home slot are all found and deleted", () => {
+  // Keys whose hashes agree in the shard bits and the low slot bits collide in every table up to 64 slots:
+  // deleting from the middle of their probe run must keep the rest reachable.
+  const map = new ShardedMap<number>();
+  const colliding: string[] = [];
+  const target = hashOf("x0") & (SHARDS * 64 - 1);
+  for (let i = 1; colliding.length < 40; i++) {
+    const k = `x${i}`;
+    if ((hashOf(k) & (SHARDS * 64 - 1)) === target) colliding.push(k);
+  }
+  colliding.forEach((k, i) => map.set(k, i));
+  for (let i = 0; i < colliding.length; i += 3) assert.equal(map.delete(colliding[i]), true);
+  colliding.forEach((k, i) => assert.equal(map.get(k), i % 3 === 0 ? undefined : i, k));
+  assert.equal(map.size, colliding.length - Math.ceil(colliding.length / 3));
+});
+
+Deno.test("an iterator yields every key present throughout exactly once, whatever changes", () => {
+  const rand = seededRandom(11);
+  const map = new ShardedMap<number>();
+  for (let i = 0; i < 20_000; i++) map.set(`s${i}`, i);
+  const stable = new Set<string>();
+  for (let i = 0; i < 20_000; i += 2) stable.add(`s${i}`);
+  const seen = new Map<string, number>();
+  let added = 0;
+  for (const k of map.keys()) {
+    seen.set(k, (seen.get(k) ?? 0) + 1);
+    // Delete odd keys, add new ones (growing shards the walk has not reached, and ones it has).
+    const victim = `s${2 * Math.floor(rand() * 10_000) + 1}`;
+    map.delete(victim);
+    for (let j = 0; j < 2; j++) map.set(`n${added++}`, 0);
+  }
+  for (const k of stable) assert.equal(seen.get(k), 1, `${k} seen once`);
+  for (const [k, n] of seen) assert.equal(n, 1, `${k} yielded ${n} times`);
+  for (const k of seen.keys()) {
+    if (!stable.has(k)) assert.match(k, /^(s\d*[13579]|n\d+)$/);
+  }
+});
+
+Deno.test("entries yield current values and skip keys deleted before their turn", () => {
+  const map = new ShardedMap<number>();
+  for (let i = 0; i < 5000; i++) map.set(`e${i}`, i);
+  const it = map.entries();
+  const first = it.next().value as [string, number];
+  for (let i = 0; i < 5000; i++) {
+    if (i % 2 === 0) map.delete(`e${i}`);
+    else map.set(`e${i}`, -i);
+  }
+  const rest = [...{ [Symbol.iterator]: () => it }];
+  for (const [k, v] of rest) {
+    const i = Number(k.slice(1));
+    assert.equal(i % 2, 1, `${k} was deleted before its turn`);
+    assert.equal(v, -i);
+  }
+  const firstOdd = Number(first[0].slice(1)) % 2 === 1;
+  assert.equal(rest.length, firstOdd ? 2499 : 2500, "every odd key but the first yielded");
+});
+
+Deno.test("clear empties every shard and a walk in progress ends", () => {
+  const map = new ShardedMap<string>();
+  for (let i = 0; i < 3000; i++) map.set(`c${i}`, "v");
+  const it = map.keys();
+  it.next();
+  map.clear();
+  assert.equal(map.size, 0);
+  assert.equal([...{ [Symbol.iterator]: () => it }].length, 0);
+  map.set("again", "v");
+  assert.deepEqual([...map.keys()], ["again"]);
+});

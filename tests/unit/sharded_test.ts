@@ -1,6 +1,6 @@
 // ShardedMap: the keyspace's open-addressing tables, checked against a Map model.
 import assert from "node:assert/strict";
-import { hashOf, SHARDS, ShardedMap } from "../../src/store/sharded.ts";
+import { hashOf, ShardedMap, SHARDS } from "../../src/store/sharded.ts";
 import { seededRandom } from "../helpers/random.ts";
 
 function assertSame(map: ShardedMap<number>, model: Map<string, number>): void {
@@ -15,11 +15,8 @@ Deno.test("random sets and deletes match a Map through growth and shrinking", ()
   const model = new Map<string, number>();
   // Few distinct keys per shard at first (long probe runs in small tables), then many, then
   // deletes down to nothing: every resize and every back-shift of a delete is exercised.
-  for (const [ops, keys, pDelete] of [[20_000, 3_000, 0.3], [60_000, 40_000, 0.2], [
-    80_000,
-    40_000,
-    0.9,
-  ]]) {
+  const phases = [[20_000, 3_000, 0.3], [60_000, 40_000, 0.2], [80_000, 40_000, 0.9]];
+  for (const [ops, keys, pDelete] of phases) {
     for (let i = 0; i < ops; i++) {
       const k = `k${Math.floor(rand() * keys)}`;
       if (rand() < pDelete) assert.equal(map.delete(k), model.delete(k));

@@ -356,6 +356,7 @@ export const stringCommands: CommandSpec[] = [
       "Sets the string value of a key, ignoring its type; the key is created if it doesn't exist. EXP is accepted as EX. Inline, words up to the first option join with spaces.",
     complexity: "O(1)",
     handler: set,
+    boundedByRequest: true,
   },
   {
     name: "setnx",
@@ -380,6 +381,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Sets the string value and expiration time of a key.",
     complexity: "O(1)",
     handler: setWithTtl("setex", EX),
+    boundedByRequest: true,
   },
   {
     name: "psetex",
@@ -392,6 +394,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Sets both string value and expiration time in milliseconds of a key.",
     complexity: "O(1)",
     handler: setWithTtl("psetex", PX),
+    boundedByRequest: true,
   },
   {
     name: "getset",
@@ -453,6 +456,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Atomically creates or modifies the string values of one or more keys.",
     complexity: "O(N) where N is the number of keys to set.",
     handler: msetCommand(false),
+    boundedByRequest: true,
   },
   {
     name: "msetnx",
@@ -465,6 +469,7 @@ export const stringCommands: CommandSpec[] = [
     summary: "Atomically sets the values of one or more keys only when all keys don't exist.",
     complexity: "O(N) where N is the number of keys to set.",
     handler: msetCommand(true),
+    boundedByRequest: true,
   },
   {
     name: "append",

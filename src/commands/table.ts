@@ -36,6 +36,11 @@ export interface CommandSpec {
   complexity: string;
   handler?: Handler;
   subcommands?: CommandSpec[];
+  /**
+   * Not flagged fast, but its work is bounded by the size of its request, whatever the dataset
+   * holds (SET, MSET): like a fast command it shares its batch's time (metrics/timing.ts).
+   */
+  boundedByRequest?: boolean;
 }
 
 /** Builds the specs of a container's subcommands, which share flags, group, version and cost. */
@@ -93,8 +98,10 @@ export class Command {
   usec = 0;
   /** Latency of the calls, for /metrics and LATENCY HISTOGRAM. */
   readonly latency = new LatencyHistogram();
-  /** Flagged "fast": shares its batch's measured time instead of reading the clock itself. */
+  /** Flagged "fast" (Redis's O(1) or O(log N)). */
   readonly fast: boolean;
+  /** Fast or bounded by its request: shares its batch's time instead of reading the clock. */
+  readonly sharesBatchTime: boolean;
   /** Flagged "admin": hidden from MONITOR. */
   readonly admin: boolean;
   /** Flagged "readonly" or "write": touches the keyspace, which a monitoring client may not. */
@@ -104,6 +111,7 @@ export class Command {
     this.fullName = parent ? `${parent.spec.name}|${spec.name}` : spec.name;
     const flags = spec.flags;
     this.fast = flags.includes("fast");
+    this.sharesBatchTime = this.fast || spec.boundedByRequest === true;
     this.admin = flags.includes("admin");
     this.touchesKeys = flags.includes("readonly") || flags.includes("write");
     for (const sub of spec.subcommands ?? []) {

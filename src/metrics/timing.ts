@@ -1,12 +1,13 @@
 // Per-command timing at a cost the hot path can bear. A clock read costs ~100-300 ns in Deno and
 // a pipelined SET ~1.5 µs all in, so two reads per command would cost more than 10%. Instead:
 //
-// - Commands flagged "fast" (O(1) or O(log n)) share the time of their batch (one read event's
+// - Commands flagged "fast" (O(1) or O(log n)), and those whose work is bounded by their request
+//   (SET, MSET: `boundedByRequest` in the table), share the time of their batch (one read event's
 //   worth of pipelined requests, timed with two clock reads in connection.ts): each gets the
 //   batch's time divided by the number of commands in it.
-// - Commands not flagged fast, requests past 64 KiB, and every command while
-//   slowlog-log-slower-than is below 1000 µs are timed on their own, exactly: those are the
-//   ones SLOWLOG has to see with their arguments.
+// - Other commands, requests past 64 KiB, and every command while slowlog-log-slower-than is
+//   below 1000 µs are timed on their own, exactly: those are the ones SLOWLOG has to see with
+//   their arguments.
 //
 // Timed spans nest (a command may run another client's batch, as blocking commands do when
 // served): every span adds its whole time to `inner`, and each span subtracts what its inner
@@ -41,7 +42,7 @@ export class CommandTiming {
 
   /** True when `cmd` may share its batch's time instead of being timed on its own. */
   shared(cx: Context, cmd: Command): boolean {
-    if (!cmd.fast) return false;
+    if (!cmd.sharesBatchTime) return false;
     const slower = this.config.slowlogLogSlowerThan;
     if (slower >= 0 && slower < EXACT_BELOW_US) return false;
     return cx.ends[cx.argc - 1] - cx.starts[0] <= BIG_REQUEST_BYTES;

@@ -1,10 +1,11 @@
 // A Redis set. Members live in an array (for O(1) uniform random picks, which SPOP, SRANDMEMBER
-// and SINTERCARD-free sampling need) and in a Map from member to its array position (for O(1)
+// and SINTERCARD-free sampling need) and in a table from member to its array position (for O(1)
 // membership and removal: the last member moves into the hole). Walks that must survive
-// changes (SSCAN) use the Map's iterator, which visits every member present from its start to
+// changes (SSCAN) use the table's iterator, which visits every member present from its start to
 // its end whatever is added or removed meanwhile; the array's order shifts on every removal.
 import type { Collection } from "./keyspace.ts";
 import { parseInt64 } from "../commands/numbers.ts";
+import { StringMap } from "./sharded.ts";
 
 /** Redis's set-max-intset-entries. */
 const MAX_INTSET_ENTRIES = 512;
@@ -16,7 +17,7 @@ export class SetValue implements Collection {
     return "set";
   }
   /** Member → its position in `members`. */
-  private readonly index = new Map<string, number>();
+  private readonly index = new StringMap<number>();
   private readonly members: string[] = [];
 
   /** A set holding `members` (duplicates collapse). */

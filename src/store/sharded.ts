@@ -9,9 +9,8 @@
 // its chars and compared with `===`, which compares contents and leaves the string table alone.
 // bench/keyspace.bench.ts compares both on fresh keys.
 //
-// Each shard is an open-addressing table with linear probing; deleting shifts the entries after
-// the hole back, so there are no tombstones and probes stay short however many deletes ran.
-// Sharding bounds the cost of a resize: a table grows or shrinks all at once, and each shard
+// Sets and sorted sets index their members with the same tables (StringMap). Sharding bounds
+// the cost of a resize of the keyspace: a table grows or shrinks all at once, and each shard
 // holds 1/1024 of the keys, so a resize touches that many and never stalls the loop (a single
 // V8 Map of 2^20 keys took 82 ms to rehash).
 
@@ -45,84 +44,99 @@ function emptySlots(n: number): undefined[] {
 }
 
 /**
- * A string-keyed map in SHARDS shards. Each shard is one array of slots, three elements each:
- * the key's hash, the key (undefined in a free slot) and the value. One array per shard, not
- * one per field: a lookup touches the shard's array, mostly one cache line of it, and the key
- * it compares, instead of an object and three arrays (measured: 350 ns a SET at 100K keys with
- * parallel arrays, most of it cache misses). Callers that hash a key once for several maps (the
- * keyspace's values and expiry times) pass its `hashOf` along.
+ * The home slot of hash `h` in a table of `mask + 1` slots. The low SHARD_BITS of a hash pick
+ * the keyspace's shard, so the slot starts from the bits above them (rotated in last, for the
+ * members of one big set or sorted set, whose table may pass 2^20 slots).
  */
-export class ShardedMap<V> {
-  private readonly shards: unknown[][] = [];
-  /** Per shard: its capacity less one (a power of two less one), and its number of entries. */
-  private readonly masks = new Int32Array(SHARDS);
-  private readonly counts = new Int32Array(SHARDS);
+function home(h: number, mask: number): number {
+  return ((h >>> SHARD_BITS) | (h << (30 - SHARD_BITS))) & mask;
+}
+
+/** The index in `slots` of the entry for `key` (hash `h`), or -1. */
+function find(slots: unknown[], mask: number, key: string, h: number): number {
+  for (let i = home(h, mask);; i = (i + 1) & mask) {
+    const at = i * 3;
+    const k = slots[at + 1];
+    if (k === undefined) return -1;
+    if (slots[at] === h && k === key) return at;
+  }
+}
+
+/** `slots` rehashed into a table of `capacity` slots. */
+function rehash(slots: unknown[], capacity: number): unknown[] {
+  const mask = capacity - 1;
+  const out: unknown[] = emptySlots(3 * capacity);
+  for (let from = 0; from < slots.length; from += 3) {
+    if (slots[from + 1] === undefined) continue;
+    const h = slots[from] as number;
+    let i = home(h, mask);
+    while (out[i * 3 + 1] !== undefined) i = (i + 1) & mask;
+    out[i * 3] = h;
+    out[i * 3 + 1] = slots[from + 1];
+    out[i * 3 + 2] = slots[from + 2];
+  }
+  return out;
+}
+
+/**
+ * A string-keyed hash table: one array of slots, three elements each: the key's hash, the key
+ * (undefined in a free slot) and the value. One array, not one per field: a lookup touches the
+ * array, mostly one cache line of it, and the key it compares. Open addressing with linear
+ * probing; deleting shifts the entries after the hole back, so there are no tombstones and
+ * probes stay short however many deletes ran. The order of keys is the table's, as in Redis.
+ */
+export class StringMap<V> {
+  private slots: unknown[] = emptySlots(3 * MIN_CAPACITY);
+  private mask = MIN_CAPACITY - 1;
   /** Number of entries. */
   size = 0;
 
-  constructor() {
-    for (let s = 0; s < SHARDS; s++) this.shards.push(emptySlots(3 * MIN_CAPACITY));
-    this.masks.fill(MIN_CAPACITY - 1);
-  }
-
-  /** The index of the slot holding `key` (hash `h`) in `slots`, or -1. */
-  private static find(slots: unknown[], mask: number, key: string, h: number): number {
-    for (let i = (h >>> SHARD_BITS) & mask;; i = (i + 1) & mask) {
-      const at = i * 3;
-      const k = slots[at + 1];
-      if (k === undefined) return -1;
-      if (slots[at] === h && k === key) return at;
-    }
-  }
-
   get(key: string, h: number = hashOf(key)): V | undefined {
-    const shard = h & SHARD_MASK;
-    const slots = this.shards[shard];
-    const at = ShardedMap.find(slots, this.masks[shard], key, h);
+    const slots = this.slots;
+    const at = find(slots, this.mask, key, h);
     return at < 0 ? undefined : slots[at + 2] as V;
   }
 
   has(key: string, h: number = hashOf(key)): boolean {
-    const shard = h & SHARD_MASK;
-    return ShardedMap.find(this.shards[shard], this.masks[shard], key, h) >= 0;
+    return find(this.slots, this.mask, key, h) >= 0;
   }
 
-  set(key: string, value: V, h: number = hashOf(key)): void {
-    const shard = h & SHARD_MASK;
-    const slots = this.shards[shard];
-    const mask = this.masks[shard];
-    let i = (h >>> SHARD_BITS) & mask;
+  /** Stores `value` at `key`; true when the key is new. */
+  set(key: string, value: V, h: number = hashOf(key)): boolean {
+    const slots = this.slots;
+    const mask = this.mask;
+    let i = home(h, mask);
     for (;; i = (i + 1) & mask) {
       const at = i * 3;
       const k = slots[at + 1];
       if (k === undefined) break;
       if (slots[at] === h && k === key) {
         slots[at + 2] = value;
-        return;
+        return false;
       }
     }
     const at = i * 3;
     slots[at] = h;
     slots[at + 1] = key;
     slots[at + 2] = value;
-    this.size++;
     // Grown past 3/4 full: probes lengthen quickly beyond that.
-    if (++this.counts[shard] * 4 > (mask + 1) * 3) this.resize(shard, (mask + 1) * 2);
+    if (++this.size * 4 > (mask + 1) * 3) this.resize((mask + 1) * 2);
+    return true;
   }
 
+  /** Removes `key`; false when it was not there. */
   delete(key: string, h: number = hashOf(key)): boolean {
-    const shard = h & SHARD_MASK;
-    const slots = this.shards[shard];
-    const mask = this.masks[shard];
-    const at = ShardedMap.find(slots, mask, key, h);
+    const slots = this.slots;
+    const mask = this.mask;
+    const at = find(slots, mask, key, h);
     if (at < 0) return false;
     // Empty the slot, moving back the entries after it that the hole would cut off from their
-    // home slot: no tombstones, so probes stay short however many deletes ran.
+    // home slot.
     let hole = at / 3;
     for (let j = (hole + 1) & mask; slots[j * 3 + 1] !== undefined; j = (j + 1) & mask) {
       // The entry at j may fill the hole when the hole lies between its home slot and j.
-      const home = ((slots[j * 3] as number) >>> SHARD_BITS) & mask;
-      if (((j - home) & mask) >= ((j - hole) & mask)) {
+      const jHome = home(slots[j * 3] as number, mask);
+      if (((j - jHome) & mask) >= ((j - hole) & mask)) {
         slots[hole * 3] = slots[j * 3];
         slots[hole * 3 + 1] = slots[j * 3 + 1];
         slots[hole * 3 + 2] = slots[j * 3 + 2];
@@ -132,59 +146,100 @@ export class ShardedMap<V> {
     slots[hole * 3] = 0;
     slots[hole * 3 + 1] = undefined;
     slots[hole * 3 + 2] = undefined;
-    this.size--;
-    // Shrunk below 1/8 full: give the memory back (an emptied shard would keep it all).
-    if (--this.counts[shard] * 8 < mask + 1 && mask + 1 > MIN_CAPACITY) {
-      this.resize(shard, (mask + 1) / 2);
-    }
+    // Shrunk below 1/8 full: give the memory back (an emptied table would keep it all).
+    if (--this.size * 8 < mask + 1 && mask + 1 > MIN_CAPACITY) this.resize((mask + 1) / 2);
     return true;
   }
 
-  private resize(shard: number, capacity: number): void {
-    const old = this.shards[shard];
-    const mask = capacity - 1;
-    const slots: unknown[] = emptySlots(3 * capacity);
-    for (let from = 0; from < old.length; from += 3) {
-      if (old[from + 1] === undefined) continue;
-      const h = old[from] as number;
-      let i = (h >>> SHARD_BITS) & mask;
-      while (slots[i * 3 + 1] !== undefined) i = (i + 1) & mask;
-      slots[i * 3] = h;
-      slots[i * 3 + 1] = old[from + 1];
-      slots[i * 3 + 2] = old[from + 2];
-    }
-    this.shards[shard] = slots;
-    this.masks[shard] = mask;
+  private resize(capacity: number): void {
+    this.slots = rehash(this.slots, capacity);
+    this.mask = capacity - 1;
   }
 
   clear(): void {
-    for (let s = 0; s < SHARDS; s++) this.shards[s] = emptySlots(3 * MIN_CAPACITY);
-    this.masks.fill(MIN_CAPACITY - 1);
-    this.counts.fill(0);
+    this.slots = emptySlots(3 * MIN_CAPACITY);
+    this.mask = MIN_CAPACITY - 1;
     this.size = 0;
   }
 
+  /** A copy with the same entries. */
+  clone(): StringMap<V> {
+    const c = new StringMap<V>();
+    c.slots = this.slots.slice();
+    c.mask = this.mask;
+    c.size = this.size;
+    return c;
+  }
+
+  /** Calls `fn` for each entry, in table order; `fn` must not change the map. */
+  forEach(fn: (value: V, key: string) => void): void {
+    const slots = this.slots;
+    for (let at = 0; at < slots.length; at += 3) {
+      const k = slots[at + 1] as string | undefined;
+      if (k !== undefined) fn(slots[at + 2] as V, k);
+    }
+  }
+
   /**
-   * Every key, shard by shard. Like a Map iterator it yields each key present from its start to
-   * its end exactly once, whatever is added or deleted meanwhile: a shard's slots are copied
-   * when the walk reaches it (a resize may move them), and each key is yielded only if still
-   * there.
+   * Every key. Like a Map iterator it yields each key present from its start to its end exactly
+   * once, whatever is added or deleted meanwhile: the slots are copied when the walk starts (a
+   * resize may move the keys), and each key is yielded only if still there.
    */
   *keys(): Generator<string, void, undefined> {
-    for (let shard = 0; shard < SHARDS; shard++) {
-      if (this.counts[shard] === 0) continue;
-      const copy = this.shards[shard].slice();
-      for (let at = 0; at < copy.length; at += 3) {
-        const k = copy[at + 1] as string | undefined;
-        if (k === undefined) continue;
-        const h = copy[at] as number;
-        if (ShardedMap.find(this.shards[shard], this.masks[shard], k, h) >= 0) yield k;
-      }
+    if (this.size === 0) return;
+    const copy = this.slots.slice();
+    for (let at = 0; at < copy.length; at += 3) {
+      const k = copy[at + 1] as string | undefined;
+      if (k !== undefined && find(this.slots, this.mask, k, copy[at] as number) >= 0) yield k;
     }
   }
 
   /** Every entry with its value at the time it is yielded, with the guarantee of `keys()`. */
   *entries(): Generator<[string, V], void, undefined> {
     for (const k of this.keys()) yield [k, this.get(k) as V];
+  }
+}
+
+/**
+ * A string-keyed map in SHARDS StringMaps, for the keyspace: a shard grows or shrinks all at
+ * once, and holds 1/1024 of the keys. Callers that hash a key once for several maps (the
+ * keyspace's values and expiry times) pass its `hashOf` along.
+ */
+export class ShardedMap<V> {
+  private readonly shards: StringMap<V>[] = Array.from({ length: SHARDS }, () => new StringMap());
+  /** Number of entries. */
+  size = 0;
+
+  get(key: string, h: number = hashOf(key)): V | undefined {
+    return this.shards[h & SHARD_MASK].get(key, h);
+  }
+
+  has(key: string, h: number = hashOf(key)): boolean {
+    return this.shards[h & SHARD_MASK].has(key, h);
+  }
+
+  set(key: string, value: V, h: number = hashOf(key)): void {
+    if (this.shards[h & SHARD_MASK].set(key, value, h)) this.size++;
+  }
+
+  delete(key: string, h: number = hashOf(key)): boolean {
+    if (!this.shards[h & SHARD_MASK].delete(key, h)) return false;
+    this.size--;
+    return true;
+  }
+
+  clear(): void {
+    for (const shard of this.shards) shard.clear();
+    this.size = 0;
+  }
+
+  /** Every key, shard by shard, with the guarantee of StringMap's `keys()`. */
+  *keys(): Generator<string, void, undefined> {
+    for (const shard of this.shards) yield* shard.keys();
+  }
+
+  /** Every entry with its value at the time it is yielded, with the same guarantee. */
+  *entries(): Generator<[string, V], void, undefined> {
+    for (const shard of this.shards) yield* shard.entries();
   }
 }

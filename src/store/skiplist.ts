@@ -1,12 +1,14 @@
 // The large form of a sorted set (Redis's "skiplist" encoding): Pugh's skip list ordered by
-// (score, member), with spans for O(log n) ranks, as Redis's t_zset.c keeps it, plus a Map from
-// member to node for O(1) score lookups.
+// (score, member), with spans for O(log n) ranks, as Redis's t_zset.c keeps it, plus a table
+// (StringMap) from member to node for O(1) score lookups.
 //
 // Nodes are not objects but indexes into parallel typed arrays: a JS object per node with a
 // level array would cost ~150 bytes, these arrays ~35 bytes per node. Level 0 is stored apart
 // (next0 and an implicit span: 1 when there is a next node, else 0); levels 1 and up live as
 // (forward, span) pairs in one pool, in blocks reused by level through free lists. Node 0 is
 // the header, so index 0 also means "none" for forward and backward links.
+
+import { StringMap } from "./sharded.ts";
 
 /** Redis's ZSKIPLIST_MAXLEVEL and ZSKIPLIST_P. */
 const MAX_LEVEL = 32;
@@ -39,7 +41,7 @@ export function compareLex(member: string, bound: LexBound): number {
 /** A skip list of (member, score) pairs ordered by score, then member bytes. */
 export class SkipList {
   /** Member → node index. */
-  readonly index = new Map<string, number>();
+  index = new StringMap<number>();
   private scores: Float64Array;
   private members: (string | undefined)[] = [];
   private back: Int32Array;
@@ -95,7 +97,7 @@ export class SkipList {
     c.level = this.level;
     c.tail = this.tail;
     c.length = this.length;
-    for (const [m, x] of this.index) c.index.set(m, x);
+    c.index = this.index.clone();
     return c;
   }
 
@@ -205,7 +207,7 @@ export class SkipList {
   /**
    * Gives present `member` a new score (zslUpdateScore): in place when its neighbours still
    * bracket the new score, else unlinked and linked again at its new position. The node, its
-   * level and the member Map entry stay: a ZADD that moves a member pays two searches, no more.
+   * level and the member's index entry stay: a ZADD that moves a member pays two searches, no more.
    */
   updateScore(member: string, score: number): void {
     const x = this.index.get(member)!;
@@ -393,7 +395,7 @@ export class SkipList {
     }
   }
 
-  /** Every member, walked through the Map: sees every member present from start to end. */
+  /** Every member, walked through the index: sees every member present from start to end. */
   scan(): Iterator<string> {
     return this.index.keys();
   }

@@ -8,8 +8,9 @@
 // --only SET,GET (workload names), --quick (1 round,
 // scale 0.1, no memory/flatness tests unless --keys is given, no latest.md), --no-redis,
 // --no-write, --no-overhead (skip "metrics on vs off": SET and GET -P 16 and SET against a second
-// keyval started with --latency-tracking no --metrics-bind off). Each run writes
-// bench/results/compare-<date>.md and latest.md.
+// keyval started with --latency-tracking no --metrics-bind off), --no-floor (skip the I/O floor:
+// lib/floor_server.ts, a Deno server that answers +OK to everything, measured beside the others
+// on SET, GET, INCR and MSET). Each run writes bench/results/compare-<date>.md and latest.md.
 import { parseArgs } from "node:util";
 import { type BenchRow, runBenchmark } from "./lib/benchmark.ts";
 import { RespClient } from "./lib/client.ts";
@@ -27,7 +28,7 @@ import {
   type Result,
   type WorkloadResults,
 } from "./lib/report.ts";
-import { type BenchServer, startKeyval, startRedis, versionOf } from "./lib/servers.ts";
+import { type BenchServer, startFloor, startKeyval, startRedis, versionOf } from "./lib/servers.ts";
 import { median } from "./lib/stats.ts";
 
 /** One redis-benchmark workload; add a row here to measure another command. */
@@ -114,13 +115,14 @@ const { values: flags } = parseArgs({
     "no-redis": { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
     "no-overhead": { type: "boolean", default: false },
+    "no-floor": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 if (flags.help) {
   console.log(
     "usage: deno task compare [--quick] [--rounds N] [--scale X] [--keys N] [--only SET,GET]" +
-      " [--no-redis] [--no-write] [--no-overhead]",
+      " [--no-redis] [--no-write] [--no-overhead] [--no-floor]",
   );
   Deno.exit(0);
 }
@@ -163,9 +165,13 @@ if (!benchmarkVersion) {
 }
 
 const servers: BenchServer[] = [];
+/** The I/O floor, measured beside the servers on the workloads FLOOR_TESTS names. */
+let floor: BenchServer | undefined;
+/** Workloads where +OK stands in for the real reply without changing what the client does. */
+const FLOOR_TESTS = ["set", "get", "incr", "mset"];
 let stopping = false;
 async function stopAll(): Promise<void> {
-  await Promise.all(servers.map((s) => s.stop()));
+  await Promise.all([...servers, ...(floor ? [floor] : [])].map((s) => s.stop()));
 }
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   Deno.addSignalListener(signal, async () => {
@@ -236,7 +242,7 @@ function combine(results: Result[]): Result {
   };
 }
 
-/** Runs the same benchmark on every server, alternating which goes first each round. */
+/** Runs the same benchmark on every server given, alternating which goes first each round. */
 async function alternate(
   label: string,
   test: string,
@@ -244,10 +250,11 @@ async function alternate(
   pipeline: number,
   keyspace: number,
   requests: number,
+  on: BenchServer[] = servers,
 ): Promise<Measured> {
-  const per = new Map<string, Result[]>(servers.map((s) => [s.name, []]));
+  const per = new Map<string, Result[]>(on.map((s) => [s.name, []]));
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 ? [...servers].reverse() : servers;
+    const order = round % 2 ? [...on].reverse() : on;
     for (const s of order) {
       // A server already settled (its command is n/a) is not run again.
       if (per.get(s.name)!.length > round) continue;
@@ -315,7 +322,10 @@ try {
   servers.push(await startKeyval());
   if (redisVersion) servers.push(await startRedis());
   else log("redis-server not installed (or --no-redis): measuring keyval only");
-  for (const s of servers) log(`${s.name}: port ${s.port}, pid ${s.pid}`);
+  if (!flags["no-floor"]) floor = await startFloor();
+  for (const s of [...servers, ...(floor ? [floor] : [])]) {
+    log(`${s.name}: port ${s.port}, pid ${s.pid}`);
+  }
 
   // Memory first, on servers that have served nothing yet, so earlier garbage cannot hide in RSS.
   if (memoryKeys > 0) {
@@ -332,6 +342,11 @@ try {
     }
   };
   await warmUp(memoryKeys > 0 ? memoryKeys : KEYSPACE);
+  if (floor) {
+    for (const t of ["set", "get"]) {
+      await measure(floor, t, t.toUpperCase(), 16, KEYSPACE, scaled(WARMUP_REQUESTS));
+    }
+  }
 
   if (memoryKeys > 0) {
     // With the big keyspace still loaded: SET and GET over all of it, then over 1,000 keys.
@@ -379,6 +394,7 @@ try {
       w.pipeline,
       KEYSPACE,
       scaled(w.requests),
+      floor && FLOOR_TESTS.includes(w.test) ? [...servers, floor] : servers,
     );
     results.push({ workload: w, ...measured });
   }

@@ -222,6 +222,48 @@ export function renderReport(input: ReportInput): string {
     out.push("");
   }
 
+  const floors = results.filter((x) => x.byServer.get("floor")?.kind === "ok");
+  if (floors.length) {
+    out.push("## The I/O floor: what the runtime costs before keyval does anything", "");
+    const ok = (r: Result | undefined) => (r?.kind === "ok" ? r : undefined);
+    out.push(
+      markdownTable(
+        [
+          "workload",
+          "floor req/s",
+          "floor CPU µs/op",
+          "redis CPU µs/op",
+          "floor/redis",
+          "keyval CPU µs/op",
+          "keyval/floor",
+        ],
+        floors.map(({ workload: w, byServer }) => {
+          const f = ok(byServer.get("floor"))!;
+          const r = ok(byServer.get("redis"));
+          const k = ok(byServer.get("keyval"));
+          return [
+            w.name,
+            int.format(f.rps),
+            f.cpuUs.toFixed(2),
+            r ? r.cpuUs.toFixed(2) : DASH,
+            r ? (f.cpuUs / r.cpuUs).toFixed(2) : DASH,
+            k ? k.cpuUs.toFixed(2) : DASH,
+            k ? (k.cpuUs / f.cpuUs).toFixed(2) : DASH,
+          ];
+        }),
+        [false, true, true, true, true, true, true],
+      ),
+      "",
+      "The floor (bench/lib/floor_server.ts) is a Deno process that reads and writes as keyval " +
+        "does (node:net, one write per read) and answers every request with +OK, doing nothing " +
+        "else. Its CPU per request is the runtime's I/O path: floor/redis above the CPU target " +
+        "means that target is out of reach for any server on this runtime, and keyval/floor is " +
+        "what keyval's own work adds. Measured in the same rounds as keyval and redis, " +
+        "alternating.",
+      "",
+    );
+  }
+
   if (input.overhead?.length) {
     out.push("## Metrics overhead: keyval with metrics on vs off", "");
     const cell = (r: Result) => (r.kind === "ok" ? int.format(r.rps) : r.kind);

@@ -7,11 +7,12 @@ const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 const START_ARGS: string[] = (JSON.parse(
   Deno.readTextFileSync(new URL("../../deno.json", import.meta.url)),
 ).tasks.start as string).split(" ").slice(1).map((a) => a === "main.ts" ? MAIN : a);
+const FLOOR = new URL("./floor_server.ts", import.meta.url).pathname;
 const HOST = "127.0.0.1";
 
 /** A server under test. */
 export interface BenchServer {
-  /** "keyval" or "redis". */
+  /** "keyval", "redis" or "floor". */
   readonly name: string;
   readonly host: string;
   readonly port: number;
@@ -59,6 +60,23 @@ export function startKeyval(
   ]);
 }
 
+/**
+ * Starts the I/O floor (floor_server.ts) on a free port, with the runtime flags keyval gets from
+ * `deno task start`, and waits until it answers (+OK to everything).
+ */
+export function startFloor(): Promise<BenchServer> {
+  const port = freePort();
+  const runtime = START_ARGS.filter((a) => a.startsWith("--v8-flags"));
+  return launch("floor", port, Deno.execPath(), [
+    "run",
+    ...runtime,
+    "--allow-net",
+    FLOOR,
+    "--port",
+    String(port),
+  ], "OK");
+}
+
 /** Starts redis-server on a free port with persistence off, and waits for PING. */
 export function startRedis(): Promise<BenchServer> {
   const port = freePort();
@@ -79,6 +97,7 @@ async function launch(
   port: number,
   cmd: string,
   args: string[],
+  pong = "PONG",
 ): Promise<BenchServer> {
   const child = new Deno.Command(cmd, {
     args,
@@ -128,7 +147,7 @@ async function launch(
     try {
       const c = await RespClient.connect(HOST, port, 1000);
       try {
-        if ((await c.command("PING")) === "PONG") return server;
+        if ((await c.command("PING")) === pong) return server;
       } finally {
         c.close();
       }

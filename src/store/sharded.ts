@@ -3,11 +3,11 @@
 // Why not a JavaScript Map: when a Map hashes a string it has not hashed before, V8 looks the
 // string up in its global string table, which holds every key stored so far. Every key in a
 // request is a fresh string, so every GET and SET paid for that probe: perf put 15-20% of the
-// server's CPU under GET -P 16 in it, and the cost moved with the table's state (GET -P 16 ran
-// at 300K-540K requests/s from run to run). With these tables it runs at 630K-700K, with CPU per
-// request down from 1.8-3.1 to 1.45-1.6 µs. A key here is hashed by our own seeded FNV-1a over
-// its chars and compared with `===`, which compares contents and leaves the string table alone.
-// bench/keyspace.bench.ts compares both on fresh keys.
+// server's CPU under GET -P 16 in it, and 43% of an in-process ZADD batch went to the member
+// lookup. In alternating runs of GET -P 16 the Map-based server did 470K-500K requests/s at
+// 2.0-2.2 µs of CPU each, these tables 650K-770K at 1.3-1.55 µs (redis-server: 800K, 0.9 µs).
+// A key here is hashed by our own seeded FNV-1a over its chars and compared with `===`, which
+// compares contents and leaves the string table alone. bench/keyspace.bench.ts compares both.
 //
 // Sets and sorted sets index their members with the same tables (StringMap). Sharding bounds
 // the cost of a resize of the keyspace: a table grows or shrinks all at once, and each shard
@@ -52,73 +52,64 @@ function home(h: number, mask: number): number {
   return ((h >>> SHARD_BITS) | (h << (30 - SHARD_BITS))) & mask;
 }
 
-/** The index in `slots` of the entry for `key` (hash `h`), or -1. */
-function find(slots: unknown[], mask: number, key: string, h: number): number {
-  for (let i = home(h, mask);; i = (i + 1) & mask) {
-    const at = i * 3;
-    const k = slots[at + 1];
-    if (k === undefined) return -1;
-    if (slots[at] === h && k === key) return at;
-  }
-}
-
-/** `slots` rehashed into a table of `capacity` slots. */
-function rehash(slots: unknown[], capacity: number): unknown[] {
-  const mask = capacity - 1;
-  const out: unknown[] = emptySlots(3 * capacity);
-  for (let from = 0; from < slots.length; from += 3) {
-    if (slots[from + 1] === undefined) continue;
-    const h = slots[from] as number;
-    let i = home(h, mask);
-    while (out[i * 3 + 1] !== undefined) i = (i + 1) & mask;
-    out[i * 3] = h;
-    out[i * 3 + 1] = slots[from + 1];
-    out[i * 3 + 2] = slots[from + 2];
-  }
-  return out;
+/** The byte of hash `h` kept beside its key; above the bits `home` uses below 2^12 slots. */
+function tagOf(h: number): number {
+  return h >>> 22;
 }
 
 /**
- * A string-keyed hash table: one array of slots, three elements each: the key's hash, the key
- * (undefined in a free slot) and the value. One array, not one per field: a lookup touches the
- * array, mostly one cache line of it, and the key it compares. Open addressing with linear
- * probing; deleting shifts the entries after the hole back, so there are no tombstones and
- * probes stay short however many deletes ran. The order of keys is the table's, as in Redis.
+ * A string-keyed hash table: one array of slots, two elements each, the key (undefined in a
+ * free slot) and its value, and beside it a byte of each key's hash. A probe compares that byte
+ * first, so a miss reads the key of only 1 in 256 slots it passes. Memory decided the layout
+ * (1M keys, RSS): the whole hash in the slot array took 191 bytes a key, a parallel Int32Array
+ * of hashes 174, no hash at all 156 but a GET of a missing key cost 35% more, one byte 163.
+ * Open addressing with linear probing; deleting shifts the entries after the hole back, so
+ * there are no tombstones and probes stay short however many deletes ran. A resize hashes the
+ * keys again. The order of keys is the table's, as in Redis.
  */
 export class StringMap<V> {
-  private slots: unknown[] = emptySlots(3 * MIN_CAPACITY);
+  private slots: unknown[] = emptySlots(2 * MIN_CAPACITY);
+  private tags = new Uint8Array(MIN_CAPACITY);
   private mask = MIN_CAPACITY - 1;
   /** Number of entries. */
   size = 0;
 
+  /** The index in `slots` of `key` (hash `h`), or -1; its value is at the next index. */
+  private find(key: string, h: number): number {
+    const { slots, tags, mask } = this;
+    const tag = tagOf(h);
+    for (let i = home(h, mask);; i = (i + 1) & mask) {
+      const k = slots[2 * i];
+      if (k === undefined) return -1;
+      if (tags[i] === tag && k === key) return 2 * i;
+    }
+  }
+
   get(key: string, h: number = hashOf(key)): V | undefined {
-    const slots = this.slots;
-    const at = find(slots, this.mask, key, h);
-    return at < 0 ? undefined : slots[at + 2] as V;
+    const at = this.find(key, h);
+    return at < 0 ? undefined : this.slots[at + 1] as V;
   }
 
   has(key: string, h: number = hashOf(key)): boolean {
-    return find(this.slots, this.mask, key, h) >= 0;
+    return this.find(key, h) >= 0;
   }
 
   /** Stores `value` at `key`; true when the key is new. */
   set(key: string, value: V, h: number = hashOf(key)): boolean {
-    const slots = this.slots;
-    const mask = this.mask;
+    const { slots, tags, mask } = this;
+    const tag = tagOf(h);
     let i = home(h, mask);
     for (;; i = (i + 1) & mask) {
-      const at = i * 3;
-      const k = slots[at + 1];
+      const k = slots[2 * i];
       if (k === undefined) break;
-      if (slots[at] === h && k === key) {
-        slots[at + 2] = value;
+      if (tags[i] === tag && k === key) {
+        slots[2 * i + 1] = value;
         return false;
       }
     }
-    const at = i * 3;
-    slots[at] = h;
-    slots[at + 1] = key;
-    slots[at + 2] = value;
+    slots[2 * i] = key;
+    slots[2 * i + 1] = value;
+    tags[i] = tag;
     // Grown past 3/4 full: probes lengthen quickly beyond that.
     if (++this.size * 4 > (mask + 1) * 3) this.resize((mask + 1) * 2);
     return true;
@@ -126,38 +117,52 @@ export class StringMap<V> {
 
   /** Removes `key`; false when it was not there. */
   delete(key: string, h: number = hashOf(key)): boolean {
-    const slots = this.slots;
-    const mask = this.mask;
-    const at = find(slots, mask, key, h);
+    const at = this.find(key, h);
     if (at < 0) return false;
+    const { slots, tags, mask } = this;
     // Empty the slot, moving back the entries after it that the hole would cut off from their
     // home slot.
-    let hole = at / 3;
-    for (let j = (hole + 1) & mask; slots[j * 3 + 1] !== undefined; j = (j + 1) & mask) {
+    let hole = at / 2;
+    for (let j = (hole + 1) & mask; slots[2 * j] !== undefined; j = (j + 1) & mask) {
       // The entry at j may fill the hole when the hole lies between its home slot and j.
-      const jHome = home(slots[j * 3] as number, mask);
+      const jHome = home(hashOf(slots[2 * j] as string), mask);
       if (((j - jHome) & mask) >= ((j - hole) & mask)) {
-        slots[hole * 3] = slots[j * 3];
-        slots[hole * 3 + 1] = slots[j * 3 + 1];
-        slots[hole * 3 + 2] = slots[j * 3 + 2];
+        slots[2 * hole] = slots[2 * j];
+        slots[2 * hole + 1] = slots[2 * j + 1];
+        tags[hole] = tags[j];
         hole = j;
       }
     }
-    slots[hole * 3] = 0;
-    slots[hole * 3 + 1] = undefined;
-    slots[hole * 3 + 2] = undefined;
+    slots[2 * hole] = undefined;
+    slots[2 * hole + 1] = undefined;
     // Shrunk below 1/8 full: give the memory back (an emptied table would keep it all).
     if (--this.size * 8 < mask + 1 && mask + 1 > MIN_CAPACITY) this.resize((mask + 1) / 2);
     return true;
   }
 
   private resize(capacity: number): void {
-    this.slots = rehash(this.slots, capacity);
-    this.mask = capacity - 1;
+    const slots = this.slots;
+    const mask = capacity - 1;
+    const out: unknown[] = emptySlots(2 * capacity);
+    const outTags = new Uint8Array(capacity);
+    for (let from = 0; from < slots.length; from += 2) {
+      const k = slots[from] as string | undefined;
+      if (k === undefined) continue;
+      const h = hashOf(k);
+      let i = home(h, mask);
+      while (out[2 * i] !== undefined) i = (i + 1) & mask;
+      out[2 * i] = k;
+      out[2 * i + 1] = slots[from + 1];
+      outTags[i] = tagOf(h);
+    }
+    this.slots = out;
+    this.tags = outTags;
+    this.mask = mask;
   }
 
   clear(): void {
-    this.slots = emptySlots(3 * MIN_CAPACITY);
+    this.slots = emptySlots(2 * MIN_CAPACITY);
+    this.tags = new Uint8Array(MIN_CAPACITY);
     this.mask = MIN_CAPACITY - 1;
     this.size = 0;
   }
@@ -166,6 +171,7 @@ export class StringMap<V> {
   clone(): StringMap<V> {
     const c = new StringMap<V>();
     c.slots = this.slots.slice();
+    c.tags = this.tags.slice();
     c.mask = this.mask;
     c.size = this.size;
     return c;
@@ -174,9 +180,9 @@ export class StringMap<V> {
   /** Calls `fn` for each entry, in table order; `fn` must not change the map. */
   forEach(fn: (value: V, key: string) => void): void {
     const slots = this.slots;
-    for (let at = 0; at < slots.length; at += 3) {
-      const k = slots[at + 1] as string | undefined;
-      if (k !== undefined) fn(slots[at + 2] as V, k);
+    for (let at = 0; at < slots.length; at += 2) {
+      const k = slots[at] as string | undefined;
+      if (k !== undefined) fn(slots[at + 1] as V, k);
     }
   }
 
@@ -188,9 +194,9 @@ export class StringMap<V> {
   *keys(): Generator<string, void, undefined> {
     if (this.size === 0) return;
     const copy = this.slots.slice();
-    for (let at = 0; at < copy.length; at += 3) {
-      const k = copy[at + 1] as string | undefined;
-      if (k !== undefined && find(this.slots, this.mask, k, copy[at] as number) >= 0) yield k;
+    for (let at = 0; at < copy.length; at += 2) {
+      const k = copy[at] as string | undefined;
+      if (k !== undefined && this.find(k, hashOf(k)) >= 0) yield k;
     }
   }
 

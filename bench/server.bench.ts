@@ -70,13 +70,15 @@ for (let i = 0; i < KEYS; i += BATCH) {
 
 const value = "y".repeat(16);
 const workloads: [string, Uint8Array[]][] = [
+  ["PING", batches(() => request("PING"))],
   ["GET", batches((k) => request("GET", k))],
+  ["GET (missing key)", batches((k) => request("GET", "x" + k.slice(1)))],
   ["SET", batches((k) => request("SET", k, value))],
   ["INCR", batches((k) => request("INCR", "counter:" + k.slice(-5)))],
 ];
 for (const [name, list] of workloads) {
   let b = 0;
-  Deno.bench(`${BATCH} pipelined ${name}s, ${KEYS.toLocaleString("en")} keys`, {
+  Deno.bench(`${BATCH} pipelined ${name}, ${KEYS.toLocaleString("en")} keys`, {
     group: "request path",
   }, () => {
     socket.receive(list[b]);

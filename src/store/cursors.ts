@@ -1,8 +1,9 @@
-// SCAN cursors. A JavaScript Map has no stable positions to encode in a stateless cursor, but a
-// Map (or Set) iterator visits every entry present from its creation to its end, whatever is
-// added or deleted meanwhile: exactly SCAN's guarantee. So a cursor names a live iterator kept
-// here, with the thing it walks (the keyspace, or one hash, set or sorted set): a cursor handed
-// out by HSCAN on one key is not valid for SSCAN, or for HSCAN on another key.
+// SCAN cursors. A cursor names a live iterator kept here: over the keyspace or a set or sorted
+// set, a StringMap walk (sharded.ts: Redis's dictScan order, which sees every entry present from
+// its start to its end, whatever is added or deleted meanwhile, and holds only its position);
+// over a hash, a Map iterator, which does the same. It is kept with the thing it walks (the
+// keyspace, or one hash, set or sorted set): a cursor handed out by HSCAN on one key is not valid
+// for SSCAN, or for HSCAN on another key.
 // Idle cursors are dropped (oldest first) to bound memory; using one afterwards is an error.
 
 /** Most live cursors; creating one more drops the least recently used. */

@@ -1,7 +1,7 @@
 // The keyspace: a table from key to value and, as in Redis, a second table from key to its
-// expiry time for the keys that have one (both ShardedMaps, see sharded.ts). Every access goes through
-// here, so lazy expiry happens in one place: a key whose time has passed is deleted the moment
-// anyone looks at it.
+// expiry time for the keys that have one (both ShardedMaps, see sharded.ts). Every access goes
+// through here, so lazy expiry happens in one place: a key whose time has passed is deleted the
+// moment anyone looks at it.
 import { hashOf, ShardedMap } from "./sharded.ts";
 
 /** What every collection type (list, hash, set, sorted set) offers the generic commands. */

@@ -12,7 +12,8 @@
 // Sets and sorted sets index their members with the same tables (StringMap). Sharding bounds
 // the cost of a resize of the keyspace: a table grows or shrinks all at once, and each shard
 // holds 1/1024 of the keys, so a resize touches that many and never stalls the loop (a single
-// V8 Map of 2^20 keys took 82 ms to rehash).
+// V8 Map of 2^20 keys took 82 ms to rehash). One big set or sorted set still resizes its one
+// table at once, as its Map did.
 
 /** Number of shards; a power of two. */
 export const SHARDS = 1024;
@@ -32,7 +33,7 @@ export function hashOf(key: string): number {
   const n = key.length;
   let h = SEED ^ n;
   for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  // 30 bits: a small integer wherever V8 keeps one inline, so a stored hash is never boxed.
+  // 30 bits: `home` rotates within them and `tagOf` keeps the top 8.
   return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
@@ -51,6 +52,20 @@ function emptySlots(n: number): undefined[] {
  */
 function home(h: number, mask: number): number {
   return ((h >>> SHARD_BITS) | (h << (30 - SHARD_BITS))) & mask;
+}
+
+/** Bits of a 32-bit integer in reverse order. */
+function reverseBits(x: number): number {
+  x = ((x >>> 1) & 0x55555555) | ((x & 0x55555555) << 1);
+  x = ((x >>> 2) & 0x33333333) | ((x & 0x33333333) << 2);
+  x = ((x >>> 4) & 0x0f0f0f0f) | ((x & 0x0f0f0f0f) << 4);
+  x = ((x >>> 8) & 0x00ff00ff) | ((x & 0x00ff00ff) << 8);
+  return ((x >>> 16) | (x << 16)) >>> 0;
+}
+
+/** The home slot after `cursor` in a table of `mask + 1` slots (Redis's dictScan order); 0 at the end. */
+function nextCursor(cursor: number, mask: number): number {
+  return reverseBits(reverseBits((cursor | ~mask) >>> 0) + 1);
 }
 
 /** The byte of hash `h` kept beside its key; above the bits `home` uses below 2^12 slots. */
@@ -189,17 +204,29 @@ export class StringMap<V> {
   }
 
   /**
-   * Every key. Like a Map iterator it yields each key present from its start to its end exactly
-   * once, whatever is added or deleted meanwhile: the slots are copied when the walk starts (a
-   * resize may move the keys), and each key is yielded only if still there.
+   * Every key, walked as Redis's dictScan walks a dict: home slot by home slot, in the order of
+   * a counter incremented from its highest bit down, which stays valid when the table grows or
+   * shrinks between steps. So, as SCAN guarantees, every key present from the walk's start to
+   * its end is yielded, whatever is added or deleted meanwhile; a key may come twice if the
+   * table shrank during the walk. A paused walk holds only its position and one home slot's
+   * keys: no copy of the table (a parked SCAN cursor over a big set must stay small).
    */
   *keys(): Generator<string, void, undefined> {
-    if (this.size === 0) return;
-    const copy = this.slots.slice();
-    for (let at = 0; at < copy.length; at += 2) {
-      const k = copy[at] as string | undefined;
-      if (k !== undefined && this.find(k, hashOf(k)) >= 0) yield k;
-    }
+    let cursor = 0;
+    do {
+      if (this.size === 0) return;
+      const { slots, mask } = this;
+      const at = cursor & mask;
+      // The keys whose home slot is `at`: in the run of occupied slots from `at` on (linear
+      // probing leaves no free slot between a key and its home).
+      const found: string[] = [];
+      for (let i = at; slots[2 * i] !== undefined; i = (i + 1) & mask) {
+        const k = slots[2 * i] as string;
+        if (home(hashOf(k), mask) === at) found.push(k);
+      }
+      for (const k of found) if (this.has(k)) yield k;
+      cursor = nextCursor(cursor, mask);
+    } while (cursor !== 0);
   }
 
   /** Every entry with its value at the time it is yielded, with the guarantee of `keys()`. */

@@ -1,6 +1,6 @@
 // ShardedMap: the keyspace's open-addressing tables, checked against a Map model.
 import assert from "node:assert/strict";
-import { hashOf, ShardedMap, SHARDS } from "../../src/store/sharded.ts";
+import { hashOf, ShardedMap, SHARDS, StringMap } from "../../src/store/sharded.ts";
 import { seededRandom } from "../helpers/random.ts";
 
 function assertSame(map: ShardedMap<number>, model: Map<string, number>): void {
@@ -52,7 +52,7 @@ Deno.test("keys that share a shard and a home slot are all found and deleted", (
   assert.equal(map.size, colliding.length - Math.ceil(colliding.length / 3));
 });
 
-Deno.test("an iterator yields every key present throughout exactly once, whatever changes", () => {
+Deno.test("an iterator yields every key present throughout once, whatever is added or deleted (no shrink)", () => {
   const rand = seededRandom(11);
   const map = new ShardedMap<number>();
   for (let i = 0; i < 20_000; i++) map.set(`s${i}`, i);
@@ -103,4 +103,37 @@ Deno.test("clear empties every shard and a walk in progress ends", () => {
   assert.equal([...{ [Symbol.iterator]: () => it }].length, 0);
   map.set("again", "v");
   assert.deepEqual([...map.keys()], ["again"]);
+});
+
+Deno.test("a walk of one table sees every key present throughout while it grows and shrinks", () => {
+  // One StringMap (a big set's index): the walk goes on across resizes both ways, as SCAN must.
+  const rand = seededRandom(5);
+  const map = new StringMap<number>();
+  for (let i = 0; i < 5000; i++) map.set(`t${i}`, i);
+  const stable = new Set<string>();
+  for (let i = 0; i < 5000; i += 10) stable.add(`t${i}`);
+  const ever = new Set(map.keys());
+  const seen = new Set<string>();
+  let step = 0;
+  for (const k of map.keys()) {
+    seen.add(k);
+    step++;
+    if (step < 300) {
+      // Grow: many new keys, so the table doubles more than once mid-walk.
+      for (let j = 0; j < 40; j++) {
+        const n = `g${step}-${j}`;
+        map.set(n, 0);
+        ever.add(n);
+      }
+    } else {
+      // Then shrink: delete nearly everything that is not stable.
+      for (let j = 0; j < 60; j++) {
+        const i = Math.floor(rand() * 5000);
+        if (i % 10 !== 0) map.delete(`t${i}`);
+      }
+      for (const n of [...ever]) if (n.startsWith("g") && rand() < 0.2) map.delete(n);
+    }
+  }
+  for (const k of stable) assert.ok(seen.has(k), `${k} present throughout but never yielded`);
+  for (const k of seen) assert.ok(ever.has(k), `${k} yielded but never stored`);
 });

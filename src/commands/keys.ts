@@ -38,12 +38,12 @@ function keys(cx: Context): void {
   const db = cx.db;
   const found: string[] = [];
   const now = Date.now();
-  for (const key of db.data.keys()) {
-    if (!all && !globMatch(pattern, key)) continue;
+  db.data.forEach((_, key) => {
+    if (!all && !globMatch(pattern, key)) return;
     const at = db.expires.get(key);
-    if (at !== undefined && at < now) continue; // left for lazy expiry, as Redis does in KEYS
+    if (at !== undefined && at < now) return; // left for lazy expiry, as Redis does in KEYS
     found.push(key);
-  }
+  });
   cx.out.bulks(found);
 }
 

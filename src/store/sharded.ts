@@ -63,7 +63,10 @@ function reverseBits(x: number): number {
   return ((x >>> 16) | (x << 16)) >>> 0;
 }
 
-/** The home slot after `cursor` in a table of `mask + 1` slots (Redis's dictScan order); 0 at the end. */
+/**
+ * The home slot after `cursor` in a table of `mask + 1` slots, in Redis's dictScan order (the
+ * counter is incremented from its highest bit down); 0 after the last.
+ */
 function nextCursor(cursor: number, mask: number): number {
   return reverseBits(reverseBits((cursor | ~mask) >>> 0) + 1);
 }

@@ -8,6 +8,7 @@
 import { Keyspace } from "../src/store/keyspace.ts";
 import { Janitor } from "../src/store/expiry.ts";
 import { ByteBuffer } from "../src/protocol/latin1.ts";
+import { benchKey } from "./lib/load.ts";
 
 /** A key as a request brings it: decoded from bytes, so a flat string (not a concatenation). */
 const scratch = new ByteBuffer(64);
@@ -19,7 +20,7 @@ function decoded(s: string): string {
 let sink: unknown;
 
 function keyName(i: number): string {
-  return decoded("key:" + String(i).padStart(12, "0"));
+  return decoded(benchKey(i));
 }
 
 for (const size of [1_000, 1_000_000]) {

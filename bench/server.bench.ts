@@ -7,28 +7,24 @@ import type { Socket } from "node:net";
 import { Server } from "../src/server.ts";
 import { Connection } from "../src/connection.ts";
 import { defaultConfig } from "../src/config.ts";
+import { benchKey } from "./lib/load.ts";
+import { CommandWriter } from "./lib/resp.ts";
 
 const KEYS = 100_000;
 const BATCH = 16;
 /** Distinct batches cycled through, so that keys vary as under redis-benchmark -r. */
 const BATCHES = 4096;
-const enc = new TextEncoder();
+const writer = new CommandWriter();
 
-function keyName(i: number): string {
-  return "key:" + String(i).padStart(12, "0");
-}
-
-function request(...args: string[]): string {
-  return `*${args.length}\r\n` + args.map((a) => `$${a.length}\r\n${a}\r\n`).join("");
-}
-
-/** BATCHES batches of BATCH requests each, built by `make` from a random key. */
-function batches(make: (key: string) => string): Uint8Array[] {
+/** BATCHES batches of BATCH requests each, the arguments of each made by `make` from a random key. */
+function batches(make: (key: string) => string[]): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let b = 0; b < BATCHES; b++) {
-    let s = "";
-    for (let i = 0; i < BATCH; i++) s += make(keyName(Math.floor(Math.random() * KEYS)));
-    out.push(enc.encode(s));
+    writer.clear();
+    for (let i = 0; i < BATCH; i++) {
+      writer.command(make(benchKey(Math.floor(Math.random() * KEYS))));
+    }
+    out.push(writer.bytes().slice());
   }
   return out;
 }
@@ -63,18 +59,18 @@ const socket = new BenchSocket();
 new Connection(socket as unknown as Socket, server);
 // Loaded through the request path, so that keys and values are the flat strings a SET stores.
 for (let i = 0; i < KEYS; i += BATCH) {
-  let s = "";
-  for (let j = i; j < i + BATCH; j++) s += request("SET", keyName(j), "x".repeat(16));
-  socket.receive(enc.encode(s));
+  writer.clear();
+  for (let j = i; j < i + BATCH; j++) writer.command(["SET", benchKey(j), "x".repeat(16)]);
+  socket.receive(writer.bytes().slice());
 }
 
 const value = "y".repeat(16);
 const workloads: [string, Uint8Array[]][] = [
-  ["PING", batches(() => request("PING"))],
-  ["GET", batches((k) => request("GET", k))],
-  ["GET (missing key)", batches((k) => request("GET", "x" + k.slice(1)))],
-  ["SET", batches((k) => request("SET", k, value))],
-  ["INCR", batches((k) => request("INCR", "counter:" + k.slice(-5)))],
+  ["PING", batches(() => ["PING"])],
+  ["GET", batches((k) => ["GET", k])],
+  ["GET (missing key)", batches((k) => ["GET", "x" + k.slice(1)])],
+  ["SET", batches((k) => ["SET", k, value])],
+  ["INCR", batches((k) => ["INCR", "counter:" + k.slice(-5)])],
 ];
 for (const [name, list] of workloads) {
   let b = 0;

@@ -223,11 +223,16 @@ export class StringMap<V> {
       // The keys whose home slot is `at`: in the run of occupied slots from `at` on (linear
       // probing leaves no free slot between a key and its home).
       const found: string[] = [];
+      const hashes: number[] = [];
       for (let i = at; slots[2 * i] !== undefined; i = (i + 1) & mask) {
         const k = slots[2 * i] as string;
-        if (home(hashOf(k), mask) === at) found.push(k);
+        const h = hashOf(k);
+        if (home(h, mask) !== at) continue;
+        found.push(k);
+        hashes.push(h);
       }
-      for (const k of found) if (this.has(k)) yield k;
+      // Still there after the yields before it (the walk may be paused between them)?
+      for (let j = 0; j < found.length; j++) if (this.has(found[j], hashes[j])) yield found[j];
       cursor = nextCursor(cursor, mask);
     } while (cursor !== 0);
   }

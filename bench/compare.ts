@@ -334,19 +334,15 @@ try {
 
   // Warm up keyval's JIT (and both servers' allocators) before anything is timed, and again
   // after a big FLUSHALL so freeing the old keyspace is not billed to the next measurement.
-  const warmUp = async (keyspace: number) => {
-    for (const s of servers) {
+  const warmUp = async (keyspace: number, on: BenchServer[] = servers) => {
+    for (const s of on) {
       for (const t of ["set", "get"]) {
         await measure(s, t, t.toUpperCase(), 16, keyspace, scaled(WARMUP_REQUESTS));
       }
     }
   };
   await warmUp(memoryKeys > 0 ? memoryKeys : KEYSPACE);
-  if (floor) {
-    for (const t of ["set", "get"]) {
-      await measure(floor, t, t.toUpperCase(), 16, KEYSPACE, scaled(WARMUP_REQUESTS));
-    }
-  }
+  if (floor) await warmUp(KEYSPACE, [floor]);
 
   if (memoryKeys > 0) {
     // With the big keyspace still loaded: SET and GET over all of it, then over 1,000 keys.
@@ -411,9 +407,7 @@ try {
     ]);
     servers.push(off);
     log(`keyval-no-metrics: port ${off.port}, pid ${off.pid}`);
-    for (const t of ["set", "get"]) {
-      await measure(off, t, t.toUpperCase(), 16, KEYSPACE, scaled(WARMUP_REQUESTS));
-    }
+    await warmUp(KEYSPACE, [off]);
     // Pipelined, where timing is shared by a batch, and unpipelined, where every command is a
     // batch of one and pays the two clock reads alone.
     const cases = [["SET", 16, FLAT_REQUESTS], ["GET", 16, FLAT_REQUESTS], ["SET", 1, 200_000]];

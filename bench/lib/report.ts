@@ -1,6 +1,8 @@
 // Renders bench/compare.ts's measurements as Markdown: the targets table (keyval vs redis with
 // ratio and pass/fail), memory per key, keyspace-size flatness, and the machine it ran on.
 
+import { median } from "./stats.ts";
+
 /** One server's median result for one workload, or why there is none. */
 export type Result =
   | { kind: "ok"; rps: number; p50: number; p99: number; cpuUs: number }
@@ -117,12 +119,41 @@ interface Tally {
 /** A measured value, or why there is none. */
 type Cell = number | "n/a" | "error" | undefined;
 
+type Ok = Extract<Result, { kind: "ok" }>;
+
+/**
+ * Server `a`'s metric over server `b`'s, as the median of the rounds' own ratios. A round runs
+ * the servers back to back, so its ratio cancels the machine's drift between rounds, which a
+ * ratio of the medians does not: this machine's speed moves up to 2x from one minute to the next,
+ * and a slow minute in one server's round and a fast one in the other's skewed whole rows.
+ * Undefined when no round measured both.
+ */
+export function pairedRatio(
+  m: Measured,
+  a: string,
+  b: string,
+  pick: (r: Ok) => number,
+): number | undefined {
+  const as = m.rounds.get(a) ?? [];
+  const bs = m.rounds.get(b) ?? [];
+  const ratios: number[] = [];
+  for (let i = 0; i < Math.min(as.length, bs.length); i++) {
+    const x = as[i];
+    const y = bs[i];
+    if (x.kind === "ok" && y.kind === "ok") ratios.push(pick(x) / pick(y));
+  }
+  return ratios.length ? median(ratios) : undefined;
+}
+
 /** One metric of a result as a table cell. */
-function cellOf(r: Result | undefined, pick: (r: Extract<Result, { kind: "ok" }>) => number): Cell {
+function cellOf(r: Result | undefined, pick: (r: Ok) => number): Cell {
   return r === undefined ? undefined : r.kind === "ok" ? pick(r) : r.kind;
 }
 
-/** One metric row of the targets table: both values, their ratio and the target's verdict. */
+/**
+ * One metric row of the targets table: both values, their ratio (`paired` when the rounds gave
+ * one, else keyval/redis) and the target's verdict.
+ */
 function metricRow(
   tally: Tally,
   label: string,
@@ -132,6 +163,7 @@ function metricRow(
   show: (n: number) => string,
   target: Target | undefined,
   hasRedis: boolean,
+  paired?: number,
 ): string[] {
   const text = (c: Cell) => (c === undefined ? DASH : typeof c === "number" ? show(c) : c);
   const targetText = target ? `${target.op} ${target.value.toFixed(2)}` : DASH;
@@ -139,7 +171,7 @@ function metricRow(
   let ratio = DASH;
   let result = DASH;
   if (typeof keyval === "number" && typeof redis === "number") {
-    ratio = (keyval / redis).toFixed(2);
+    ratio = (paired ?? keyval / redis).toFixed(2);
     // Judge the ratio as shown, so the table never says 1.20 fails "<= 1.20".
     const r = Number(ratio);
     if (target) {
@@ -160,7 +192,8 @@ export function renderReport(input: ReportInput): string {
   const { machine: m, results, memory, flatness, redis: hasRedis } = input;
   const tally: Tally = { pass: [], fail: [] };
   const rows: string[][] = [];
-  for (const { workload: w, byServer } of results) {
+  for (const measured of results) {
+    const { workload: w, byServer } = measured;
     const k = byServer.get("keyval");
     const r = byServer.get("redis");
     const rps: Target | undefined = w.rpsTarget === undefined
@@ -170,12 +203,22 @@ export function renderReport(input: ReportInput): string {
     const cpu: Target = { op: "<=", value: w.pipeline > 1 ? 1.0 : 1.2 };
     const row = (
       metric: string,
-      pick: (x: Extract<Result, { kind: "ok" }>) => number,
+      pick: (x: Ok) => number,
       show: (n: number) => string,
       target: Target | undefined,
     ) =>
       rows.push(
-        metricRow(tally, w.name, metric, cellOf(k, pick), cellOf(r, pick), show, target, hasRedis),
+        metricRow(
+          tally,
+          w.name,
+          metric,
+          cellOf(k, pick),
+          cellOf(r, pick),
+          show,
+          target,
+          hasRedis,
+          pairedRatio(measured, "keyval", "redis", pick),
+        ),
       );
     row("requests/s", (x) => x.rps, int.format, rps);
     // A command keyval lacks gets one row: its other metrics would only repeat "n/a".
@@ -203,7 +246,10 @@ export function renderReport(input: ReportInput): string {
   out.push(
     hasRedis
       ? "Ratios are keyval/redis. Higher is better for requests/s, lower for latency, CPU and " +
-        "memory. Each number is the median over the rounds; servers alternate within a round."
+        "memory. Each number is the median over the rounds; servers alternate within a round. " +
+        "A ratio is the median of the rounds' own ratios (each round runs the servers back to " +
+        "back, which cancels the machine's drift between rounds), so it can differ from the " +
+        "ratio of the two medians beside it."
       : "**redis-server was not measured (not installed, or --no-redis): keyval only, no ratios " +
         "and no target checks.**",
     "",
@@ -237,18 +283,22 @@ export function renderReport(input: ReportInput): string {
           "keyval CPU µs/op",
           "keyval/floor",
         ],
-        floors.map(({ workload: w, byServer }) => {
+        floors.map((measured) => {
+          const { workload: w, byServer } = measured;
           const f = ok(byServer.get("floor"))!;
           const r = ok(byServer.get("redis"));
           const k = ok(byServer.get("keyval"));
+          const cpu = (x: Ok) => x.cpuUs;
+          const ratio = (a: string, b: string) =>
+            pairedRatio(measured, a, b, cpu)?.toFixed(2) ?? DASH;
           return [
             w.name,
             int.format(f.rps),
             f.cpuUs.toFixed(2),
             r ? r.cpuUs.toFixed(2) : DASH,
-            r ? (f.cpuUs / r.cpuUs).toFixed(2) : DASH,
+            r ? ratio("floor", "redis") : DASH,
             k ? k.cpuUs.toFixed(2) : DASH,
-            k ? (k.cpuUs / f.cpuUs).toFixed(2) : DASH,
+            k ? ratio("keyval", "floor") : DASH,
           ];
         }),
         [false, true, true, true, true, true, true],

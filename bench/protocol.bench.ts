@@ -53,8 +53,14 @@ Deno.bench("encode integer", { group: "encode" }, () => {
 
 const mem = new ByteBuffer(4096);
 mem.bytes.set(enc.encode("key:000000012345 and a value of thirty-two bytes......"), 0);
+Deno.bench("byte string from 5 bytes", { group: "latin1" }, () => {
+  mem.latin1(0, 5);
+});
 Deno.bench("byte string from 8 bytes", { group: "latin1", baseline: true }, () => {
   mem.latin1(0, 8);
+});
+Deno.bench("byte string from 12 bytes", { group: "latin1" }, () => {
+  mem.latin1(0, 12);
 });
 Deno.bench("byte string from 16 bytes", { group: "latin1" }, () => {
   mem.latin1(0, 16);

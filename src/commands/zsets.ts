@@ -33,6 +33,12 @@ import {
   ZsetValue,
 } from "../store/zset.ts";
 
+/**
+ * The parsed scores of a ZADD of up to 64 pairs: one command runs at a time, so one array serves
+ * them all, and the common ZADD allocates none (a bigger one gets its own).
+ */
+const SCORES = new Float64Array(64);
+
 /** ZADD, and ZINCRBY (`flags` ZADD_INCR): Redis's zaddGenericCommand. */
 function zaddGeneric(cx: Context, flags: number): void {
   let ch = false;
@@ -64,7 +70,7 @@ function zaddGeneric(cx: Context, flags: number): void {
     return cx.out.error("ERR INCR option supports a single increment-element pair");
   }
   // Every score is checked before anything changes: the command applies fully or not at all.
-  const scores: number[] = new Array(pairs);
+  const scores = pairs <= SCORES.length ? SCORES : new Float64Array(pairs);
   for (let j = 0; j < pairs; j++) {
     const s = parseScore(cx.arg(at + 2 * j));
     if (s === undefined) return cx.out.error(NOT_FLOAT);

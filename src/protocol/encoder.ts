@@ -1,7 +1,7 @@
 // The reply writer: RESP2 replies appended to one reusable per-connection buffer, so a batch of
 // pipelined requests is answered with a single write.
 import { Buffer } from "node:buffer";
-import { ByteBuffer } from "./latin1.ts";
+import { ByteBuffer, copyBytes } from "./latin1.ts";
 
 /** Each client starts small (idle connections are common) and grows with its replies. */
 const INITIAL_SIZE = 4 * 1024;
@@ -206,14 +206,8 @@ export class ReplyWriter {
     this.byte(36);
     this.digits(n);
     this.crlf();
-    const b = this.mem.bytes;
-    let at = this.length;
-    if (n <= 64) { for (let i = s; i < e; i++) b[at++] = src[i]; // no subarray object for short ones
-     } else {
-      b.set(src.subarray(s, e), at);
-      at += n;
-    }
-    this.length = at;
+    copyBytes(src, s, e, this.mem.bytes, this.length);
+    this.length += n;
     this.crlf();
   }
 

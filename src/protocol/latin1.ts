@@ -6,24 +6,42 @@ const fcc = String.fromCharCode;
 
 /**
  * Strings are built in JavaScript below this many bytes and by the native latin1 codec from it
- * on. Up to 12 bytes `+=` is fine: V8 copies such short concatenations into flat strings. From
- * 13 chars (ConsString::kMinLength) `+=` builds ropes, which cost memory when stored and a
- * flattening on every hash or compare, so 13 to NATIVE_MIN - 1 bytes take one fromCharCode
- * call with exactly that many arguments: V8 builds that flat, in 24 ns for 16 bytes against
- * 57 ns through the native codec (bench/protocol.bench.ts).
+ * on: one fromCharCode call with exactly as many arguments as the string has bytes, which V8
+ * builds flat in one allocation (24 ns for 16 bytes, against 57 ns through the native codec;
+ * bench/protocol.bench.ts). Appending char by char, as short strings once were, allocated every
+ * intermediate string: 120 bytes of garbage for a 5-byte key. From 13 chars
+ * (ConsString::kMinLength) it also built ropes, which cost memory when stored and a flattening on
+ * every hash or compare.
  */
 const NATIVE_MIN = 33;
-const ROPE_MIN = 13;
 
-/** fromCharCode over bytes [s, s + n) in one call, for each n in [ROPE_MIN, NATIVE_MIN). */
-const exactly: ((b: Uint8Array, s: number) => string)[] = [];
-for (let n = ROPE_MIN; n < NATIVE_MIN; n++) {
+/** fromCharCode over bytes [s, s + n) in one call, for each n in [1, NATIVE_MIN). */
+const exactly: ((b: Uint8Array, s: number) => string)[] = [() => ""];
+for (let n = 1; n < NATIVE_MIN; n++) {
   const args = Array.from({ length: n }, (_, i) => `b[s + ${i}]`).join(", ");
   // Generated once at load from constants only: no input ever reaches this code.
   exactly[n] = new Function("f", `return (b, s) => f(${args});`)(fcc);
 }
 /** Writing strings into the buffer stays in JavaScript below this length. */
 const NATIVE_WRITE_MIN = 32;
+/** Copies between byte arrays stay in JavaScript up to this length. */
+const COPY_LOOP_MAX = 64;
+
+/**
+ * Copies bytes [s, e) of `src` into `dst` at `at`. Short runs go byte by byte: `set` needs a
+ * subarray view of the source, an object of ~100 bytes for the garbage collector per call (an
+ * LPUSH of a 16-byte element allocated 260 bytes in all with it).
+ */
+export function copyBytes(
+  src: Uint8Array,
+  s: number,
+  e: number,
+  dst: Uint8Array,
+  at: number,
+): void {
+  if (e - s <= COPY_LOOP_MAX) { for (let i = s; i < e; i++) dst[at++] = src[i]; }
+  else dst.set(src.subarray(s, e), at);
+}
 
 /** A Uint8Array together with a node Buffer view of the same memory, for native latin1 codecs. */
 export class ByteBuffer {
@@ -45,26 +63,7 @@ export class ByteBuffer {
   /** The bytes [start, end) as a byte string. */
   latin1(start: number, end: number): string {
     const n = end - start;
-    if (n >= ROPE_MIN) {
-      return n < NATIVE_MIN ? exactly[n](this.bytes, start) : this.view.latin1Slice(start, end);
-    }
-    const b = this.bytes;
-    let s = "";
-    if (n >= 8) {
-      s = fcc(
-        b[start],
-        b[start + 1],
-        b[start + 2],
-        b[start + 3],
-        b[start + 4],
-        b[start + 5],
-        b[start + 6],
-        b[start + 7],
-      );
-      start += 8;
-    }
-    while (start < end) s += fcc(b[start++]);
-    return s;
+    return n < NATIVE_MIN ? exactly[n](this.bytes, start) : this.view.latin1Slice(start, end);
   }
 
   /** Writes a byte string at `offset` (the caller made room); returns the bytes written. */

@@ -10,7 +10,7 @@
 // size), so pushes and pops at both ends are amortised O(1), and element i is found in O(1):
 // it is data[bounds[lo + i], bounds[lo + i + 1]). Edits in the middle (LSET, LINSERT, LREM)
 // move the shorter side, O(n) as in Redis.
-import { ByteBuffer } from "../protocol/latin1.ts";
+import { ByteBuffer, copyBytes } from "../protocol/latin1.ts";
 
 /** Where `writeBulk` sends an element: the reply writer (protocol/encoder.ts). */
 export interface BulkWriter {
@@ -84,7 +84,7 @@ export class Deque {
     const n = e - s;
     this.reserve(false, n);
     const end = this.bounds[this.hi];
-    this.data.bytes.set(src.subarray(s, e), end);
+    copyBytes(src, s, e, this.data.bytes, end);
     this.bounds[++this.hi] = end + n;
   }
 
@@ -93,7 +93,7 @@ export class Deque {
     const n = e - s;
     this.reserve(true, n);
     const start = this.bounds[this.lo] - n;
-    this.data.bytes.set(src.subarray(s, e), start);
+    copyBytes(src, s, e, this.data.bytes, start);
     this.bounds[--this.lo] = start;
   }
 

@@ -1,9 +1,11 @@
 // Microbenchmarks of the protocol hot path: decoding RESP and inline requests (one and a
-// pipelined batch), encoding the common replies, and building byte strings from request bytes.
+// pipelined batch), encoding the common replies, building byte strings from request bytes, and
+// handing a batch of replies to the socket.
 import { NEED_MORE, RequestDecoder } from "../src/protocol/decoder.ts";
 import { ReplyWriter } from "../src/protocol/encoder.ts";
 import { defaultConfig } from "../src/config.ts";
 import { ByteBuffer } from "../src/protocol/latin1.ts";
+import { Buffer } from "node:buffer";
 
 const enc = new TextEncoder();
 const config = defaultConfig();
@@ -70,4 +72,33 @@ Deno.bench("byte string from 32 bytes", { group: "latin1" }, () => {
 });
 Deno.bench("byte string from 48 bytes (native)", { group: "latin1" }, () => {
   mem.latin1(0, 48);
+});
+
+// Handing a batch of replies to the socket (ReplyWriter.detach): a copy into node's Buffer pool,
+// which renews its 8 KiB block as it fills, against lending the writer's memory and going on in
+// a spare. Both end with the writer empty; a lent buffer comes back once sent (here at once).
+const lines = Array.from({ length: 100 }, () => "z".repeat(16));
+for (const [label, replies] of [["80 B", 4], ["2.3 KB", 100]] as const) {
+  const lender = new ReplyWriter();
+  Deno.bench(`hand over ${label} of replies`, { group: `detach ${label}` }, () => {
+    for (let i = 0; i < replies; i++) lender.bulk(lines[i]);
+    const bytes = lender.detach();
+    if (lender.isLent(bytes)) lender.recycle(bytes);
+  });
+  const copier = new ReplyWriter();
+  Deno.bench(`copy ${label} of replies into node's Buffer pool`, {
+    group: `detach ${label}`,
+    baseline: true,
+  }, () => {
+    for (let i = 0; i < replies; i++) copier.bulk(lines[i]);
+    const n = copier.length;
+    Buffer.allocUnsafe(n).set(copier.take());
+    copier.reset();
+  });
+}
+Deno.bench("new 8 KiB ArrayBuffer", { group: "memory" }, () => {
+  new Uint8Array(8192);
+});
+Deno.bench("new 80-byte ArrayBuffer", { group: "memory", baseline: true }, () => {
+  new Uint8Array(80);
 });

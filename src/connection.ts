@@ -139,8 +139,11 @@ export class Connection implements ClientState {
 
   /** Hands the waiting replies to the socket; false when it asks us to wait for 'drain'. */
   private flush(): boolean {
-    const bytes = this.out.detach();
+    const out = this.out;
+    const bytes = out.detach();
     this.server.stats.netOutputBytes += bytes.length;
+    // The writer's own memory, lent for a long batch, goes back to it once sent.
+    if (out.isLent(bytes)) return this.socket.write(bytes, () => out.recycle(bytes));
     return this.socket.write(bytes);
   }
 

@@ -47,9 +47,13 @@ export function copyBytes(
 export class ByteBuffer {
   bytes: Uint8Array;
   view: Buffer;
-  constructor(size: number) {
-    this.bytes = new Uint8Array(size);
-    this.view = Buffer.from(this.bytes.buffer, 0, size);
+  /** New zeroed memory of `size` bytes, or the `memory` given, as it is. */
+  constructor(sizeOrMemory: number | ArrayBuffer) {
+    // Two calls, one per overload of the Uint8Array constructor.
+    this.bytes = typeof sizeOrMemory === "number"
+      ? new Uint8Array(sizeOrMemory)
+      : new Uint8Array(sizeOrMemory);
+    this.view = Buffer.from(this.bytes.buffer, 0, this.bytes.length);
   }
 
   /** Replaces the memory with a larger (or smaller) block, keeping the first `keep` bytes. */

@@ -3,7 +3,7 @@
 // refused or admin ones; passwords redacted), what a monitoring client may still do, and
 // monitors leaving.
 import assert from "node:assert/strict";
-import { encodeCommand, RawClient } from "../helpers/raw.ts";
+import { concat, encodeCommand, RawClient } from "../helpers/raw.ts";
 import { withServer } from "../helpers/server.ts";
 import { Server } from "../../src/server.ts";
 import { defaultConfig } from "../../src/config.ts";
@@ -112,6 +112,46 @@ Deno.test("every command of a pipelined batch reaches every monitor, in order", 
       c.close();
       m1.close();
       m2.close();
+    }
+  });
+});
+
+Deno.test("long feeds from many busy clients reach the monitor intact", async () => {
+  await withServer(async ({ port }) => {
+    // The monitor's lines leave in one write per turn of the event loop, from the writer's own
+    // memory once they pass 1 KB (src/protocol/encoder.ts): eight clients' batches of ~1.8 KB
+    // of lines each must all arrive whole and in each client's order.
+    const m = await monitor(port);
+    const writers = await Promise.all(Array.from({ length: 8 }, () => RawClient.connect(port)));
+    const value = (w: number, i: number) =>
+      Array.from({ length: 400 }, (_, j) => String.fromCharCode(97 + (w * 7 + i * 3 + j) % 26))
+        .join("");
+    const ROUNDS = 40;
+    const PER_SEND = 4;
+    try {
+      await Promise.all(writers.map(async (c, w) => {
+        for (let r = 0; r < ROUNDS; r++) {
+          const batch = [];
+          for (let k = 0; k < PER_SEND; k++) {
+            batch.push(encodeCommand(["SET", `w${w}`, value(w, r * PER_SEND + k)]));
+          }
+          await c.send(concat(batch));
+          assert.deepEqual(await c.replies(PER_SEND), Array(PER_SEND).fill("OK"));
+        }
+      }));
+      const lines = (await m.replies(8 * ROUNDS * PER_SEND)).map(strip);
+      // Each writer's lines, in its order, exactly as sent.
+      for (let w = 0; w < writers.length; w++) {
+        const mine = lines.filter((l) => l.includes(`"SET" "w${w}" `))
+          .map((l) => l.replace(/^\[0 [^\]]+\] /, ""));
+        assert.deepEqual(
+          mine,
+          Array.from({ length: ROUNDS * PER_SEND }, (_, i) => `"SET" "w${w}" "${value(w, i)}"`),
+        );
+      }
+    } finally {
+      for (const c of writers) c.close();
+      m.close();
     }
   });
 });

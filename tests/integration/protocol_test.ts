@@ -439,6 +439,36 @@ Deno.test("a client that never reads its replies does not stop others being serv
   });
 });
 
+Deno.test("long replies lent to the socket arrive intact when the client reads late", async () => {
+  await withServer(async ({ port }) => {
+    // 64 values of 1-8 KB, each with its own bytes. The writer lends its own memory for a batch
+    // of replies from 1 KB and writes into it again only once the socket has sent it
+    // (src/protocol/encoder.ts). Here the client sends its GETs one write at a time and reads
+    // nothing until the last is sent: ~7 MB of replies, more than the kernel holds for a client
+    // that does not read (~4 MB here), so the server's writes wait on the socket while it goes on
+    // writing later batches. Every reply must still be its own value, byte for byte.
+    const values = Array.from({ length: 64 }, (_, i) => {
+      const n = 1000 + ((i * 977) % 7000);
+      return Array.from({ length: n }, (_, j) => String.fromCharCode((i * 31 + j * 7) % 256))
+        .join("");
+    });
+    const admin = await connect(port);
+    for (let i = 0; i < values.length; i++) {
+      assert.equal(await admin.call("SET", `v${i}`, latin1ToBytes(values[i])), "OK");
+    }
+    const REQUESTS = 1500;
+    const key = (k: number) => (k * 5) % values.length;
+    const c = await connect(port);
+    for (let k = 0; k < REQUESTS; k++) await c.send(encodeCommand(["GET", `v${key(k)}`]));
+    for (let k = 0; k < REQUESTS; k++) {
+      const got = await within(c.reply(), `reply ${k}`);
+      if (got !== values[key(k)]) assert.fail(`reply ${k}: not the value of v${key(k)}`);
+    }
+    c.close();
+    admin.close();
+  });
+});
+
 Deno.test("QUIT replies +OK and closes, running nothing after it", async () => {
   await withServer(async ({ port }) => {
     const c = await connect(port);

@@ -142,25 +142,64 @@ Deno.test("many small replies grow the buffer without losing a byte", () => {
   assert.equal(bytesToLatin1(w.take()), expected);
 });
 
-Deno.test("detach hands over the replies and leaves the writer empty and small", () => {
+Deno.test("detach copies a short batch and lends a long one, leaving the writer empty and small", () => {
   const w = new ReplyWriter();
   w.ok();
   const small = w.detach();
   assert.equal(bytesToLatin1(small), "+OK\r\n");
+  assert.equal(w.isLent(small), false);
   assert.equal(w.length, 0);
-  // A mid-size batch that made the buffer grow past 64 KiB is copied, and the buffer shrinks.
+  // A batch that made the buffer grow past 64 KiB is lent, and the writer starts small again.
   w.bulk("x".repeat(40 * 1024));
   w.bulk("y".repeat(20 * 1024));
   assert.ok(w.mem.bytes.length > 64 * 1024);
   const mid = w.detach();
   assert.equal(mid.length, 40 * 1024 + 20 * 1024 + 2 * "$40960\r\n\r\n".length);
+  assert.ok(w.isLent(mid));
   assert.equal(w.mem.bytes.length, 4 * 1024);
-  // A large batch is given away: the writer moves to fresh memory, so later replies cannot
-  // overwrite bytes the socket still holds.
+  // Lent memory is the writer's no more: later replies cannot overwrite bytes the socket holds.
   w.bulk("z".repeat(100 * 1024));
   const big = w.detach();
   const before = bytesToLatin1(big.subarray(0, 12));
   w.bulk("q".repeat(1000));
   assert.equal(bytesToLatin1(big.subarray(0, 12)), before);
   assert.equal(before, "$102400\r\nzzz");
+});
+
+Deno.test("memory given back once sent is written into again, one spare at most", () => {
+  const w = new ReplyWriter();
+  const long = (c: string) => w.bulk(c.repeat(2000));
+  long("a");
+  const first = w.detach();
+  assert.ok(w.isLent(first));
+  // Not yet given back: the next long batch goes to other memory.
+  long("b");
+  const second = w.detach();
+  assert.notEqual(second.buffer, first.buffer);
+  assert.equal(bytesToLatin1(first.subarray(0, 9)), "$2000\r\naa", "first left alone");
+  // Given back: the writer continues in it after the next lend.
+  w.recycle(first);
+  assert.equal(w.isLent(first), false);
+  w.recycle(second); // a second spare is not kept
+  long("c");
+  const third = w.detach();
+  assert.equal(w.mem.bytes.buffer, first.buffer);
+  assert.notEqual(third.buffer, second.buffer);
+  // Giving back what was not lent, or twice, changes nothing.
+  w.recycle(w.detach());
+  w.recycle(first);
+  long("d");
+  assert.equal(bytesToLatin1(w.take().subarray(0, 9)), "$2000\r\ndd");
+  assert.equal(bytesToLatin1(third.subarray(0, 9)), "$2000\r\ncc");
+});
+
+Deno.test("memory that grew past 64 KiB is not kept when given back", () => {
+  const w = new ReplyWriter();
+  w.bulk("x".repeat(100 * 1024));
+  const big = w.detach();
+  w.recycle(big);
+  w.bulk("y".repeat(2000));
+  w.detach();
+  assert.notEqual(w.mem.bytes.buffer, big.buffer);
+  assert.equal(w.mem.bytes.length, 4 * 1024);
 });

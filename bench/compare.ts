@@ -24,6 +24,7 @@ import {
   type Overhead,
   OVERHEAD_TARGET,
   overheadOf,
+  pairedRatio,
   renderReport,
   type Result,
   type WorkloadResults,
@@ -422,7 +423,13 @@ try {
           log(`${name} metrics ${s === on ? "on" : "off"} round ${round + 1}/${rounds}: ${shown}`);
         }
       }
-      const o = { name, on: combine(per.get(on)!), off: combine(per.get(off)!) };
+      const byRound = new Map([["on", per.get(on)!], ["off", per.get(off)!]]);
+      const o = {
+        name,
+        on: combine(per.get(on)!),
+        off: combine(per.get(off)!),
+        paired: pairedRatio({ byServer: new Map(), rounds: byRound }, "on", "off", (r) => r.rps),
+      };
       overhead.push(o);
       const x = overheadOf(o);
       log(

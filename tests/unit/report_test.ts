@@ -1,6 +1,6 @@
 // The compare report's ratios: paired by round, so that the machine's drift cancels.
 import assert from "node:assert/strict";
-import { pairedRatio, type Result } from "../../bench/lib/report.ts";
+import { overheadOf, pairedRatio, type Result } from "../../bench/lib/report.ts";
 
 const ok = (rps: number): Result => ({ kind: "ok", rps, p50: 1, p99: 1, cpuUs: 1 });
 const rps = (r: Extract<Result, { kind: "ok" }>) => r.rps;
@@ -22,4 +22,10 @@ Deno.test("rounds where either server has no measurement are left out", () => {
   };
   assert.equal(pairedRatio(m, "keyval", "redis", rps), 0.5);
   assert.equal(pairedRatio(m, "keyval", "floor", rps), undefined);
+});
+
+Deno.test("the metrics overhead pairs its rounds too", () => {
+  const o = { name: "SET", on: ok(90), off: ok(100), paired: 0.95 };
+  assert.equal(Math.round(overheadOf(o)! * 100), 5);
+  assert.equal(Math.round(overheadOf({ ...o, paired: undefined })! * 100), 10);
 });

@@ -46,14 +46,16 @@ export class Keyspace {
     return this.data.size;
   }
 
-  /** The live value of `key`, deleting it first if its TTL has passed. */
-  get(key: string): Value | undefined {
-    const h = hashOf(key);
+  /**
+   * The live value of `key`, deleting it first if its TTL has passed. Here and below, `h` is the
+   * key's hash when the caller has it: each table lookup takes it, so a key is hashed once.
+   */
+  get(key: string, h: number = hashOf(key)): Value | undefined {
     const v = this.data.get(key, h);
     if (v === undefined || this.expires.size === 0) return v;
     const at = this.expires.get(key, h);
     if (at !== undefined && at < Date.now()) {
-      this.removeExpired(key);
+      this.removeExpired(key, h);
       return undefined;
     }
     return v;
@@ -90,38 +92,40 @@ export class Keyspace {
 
   /** Stores a value expiring at `at` (Unix ms). */
   setWithExpiry(key: string, value: Value, at: ExpiryTime): void {
-    this.data.set(key, value);
-    this.setExpiry(key, at);
+    const h = hashOf(key);
+    this.data.set(key, value, h);
+    this.setExpiry(key, at, h);
   }
 
-  private setExpiry(key: string, at: ExpiryTime): void {
+  private setExpiry(key: string, at: ExpiryTime, h: number): void {
     if (typeof at === "bigint" && Number.isSafeInteger(Number(at))) at = Number(at);
     if (typeof at === "number") {
-      this.expires.set(key, at);
+      this.expires.set(key, at, h);
       if (this.farExpires.size !== 0) this.farExpires.delete(key);
     } else {
-      this.expires.set(key, Number(at));
+      this.expires.set(key, Number(at), h);
       this.farExpires.set(key, at);
     }
   }
 
-  private dropExpiry(key: string): boolean {
+  private dropExpiry(key: string, h: number): boolean {
     if (this.farExpires.size !== 0) this.farExpires.delete(key);
-    return this.expires.delete(key);
+    return this.expires.delete(key, h);
   }
 
   /** Deletes a live key; false when there was none. */
   delete(key: string): boolean {
-    if (this.get(key) === undefined) return false;
-    this.data.delete(key);
-    this.dropExpiry(key);
+    const h = hashOf(key);
+    if (this.get(key, h) === undefined) return false;
+    this.data.delete(key, h);
+    this.dropExpiry(key, h);
     return true;
   }
 
   /** Deletes a key whose TTL has passed (lazy expiry and the janitor). */
-  removeExpired(key: string): void {
-    this.data.delete(key);
-    this.dropExpiry(key);
+  removeExpired(key: string, h: number = hashOf(key)): void {
+    this.data.delete(key, h);
+    this.dropExpiry(key, h);
     this.expiredKeys++;
   }
 
@@ -131,12 +135,13 @@ export class Keyspace {
    * EXPIRE to "now" already deletes); returns true in that case.
    */
   expireAt(key: string, at: ExpiryTime): boolean {
+    const h = hashOf(key);
     if (at <= Date.now()) {
-      this.data.delete(key);
-      this.dropExpiry(key);
+      this.data.delete(key, h);
+      this.dropExpiry(key, h);
       return true;
     }
-    this.setExpiry(key, at);
+    this.setExpiry(key, at, h);
     return false;
   }
 
@@ -155,8 +160,9 @@ export class Keyspace {
 
   /** Removes the TTL of a live key; true when it had one. */
   persist(key: string): boolean {
-    if (this.get(key) === undefined) return false;
-    return this.dropExpiry(key);
+    const h = hashOf(key);
+    if (this.get(key, h) === undefined) return false;
+    return this.dropExpiry(key, h);
   }
 
   /** Deletes every key. */

@@ -215,6 +215,19 @@ export class StringMap<V> {
    * keys: no copy of the table (a parked SCAN cursor over a big set must stay small).
    */
   *keys(): Generator<string, void, undefined> {
+    for (const at of this.walk()) yield this.slots[at] as string;
+  }
+
+  /** Every entry with its value at the time it is yielded, with the guarantee of `keys()`. */
+  *entries(): Generator<[string, V], void, undefined> {
+    for (const at of this.walk()) yield [this.slots[at] as string, this.slots[at + 1] as V];
+  }
+
+  /**
+   * The walk behind `keys()` and `entries()`: the index in `slots` of each key, found when it is
+   * yielded, so the caller reads its key and value there at once without looking it up again.
+   */
+  private *walk(): Generator<number, void, undefined> {
     let cursor = 0;
     do {
       if (this.size === 0) return;
@@ -232,14 +245,12 @@ export class StringMap<V> {
         hashes.push(h);
       }
       // Still there after the yields before it (the walk may be paused between them)?
-      for (let j = 0; j < found.length; j++) if (this.has(found[j], hashes[j])) yield found[j];
+      for (let j = 0; j < found.length; j++) {
+        const index = this.find(found[j], hashes[j]);
+        if (index >= 0) yield index;
+      }
       cursor = nextCursor(cursor, mask);
     } while (cursor !== 0);
-  }
-
-  /** Every entry with its value at the time it is yielded, with the guarantee of `keys()`. */
-  *entries(): Generator<[string, V], void, undefined> {
-    for (const k of this.keys()) yield [k, this.get(k) as V];
   }
 }
 

@@ -78,6 +78,8 @@ const workloads: [string, Uint8Array[]][] = [
   ["SET", batches((k) => ["SET", k, value])],
   ["INCR", batches((k) => ["INCR", "counter:" + k.slice(-5)])],
   ["LRANGE 0 99", batches(() => ["LRANGE", "mylist", "0", "99"])],
+  // redis-benchmark's ZADD: a 12-digit score and a member, both from the random key's number.
+  ["ZADD", batches((k) => ["ZADD", "myzset", k.slice(-12), "element:" + k.slice(-12)])],
 ];
 for (const [name, list] of workloads) {
   let b = 0;

@@ -2,7 +2,7 @@
 // returns the parsed value, or undefined once it has replied the error. Also Redis's rank
 // ranges (LRANGE, ZRANGE: negatives count from the end).
 import type { Context } from "./context.ts";
-import { INT64_MIN, parseInt64 } from "./numbers.ts";
+import { INT64_MIN } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
 
 function fail(cx: Context, error: string): undefined {
@@ -12,7 +12,7 @@ function fail(cx: Context, error: string): undefined {
 
 /** Argument i as a C long (Redis's getLongFromObjectOrReply). */
 export function parseLong(cx: Context, i: number): number | undefined {
-  const n = parseInt64(cx.arg(i));
+  const n = cx.argInt(i);
   return n === undefined ? fail(cx, NOT_INTEGER) : Number(n);
 }
 
@@ -26,7 +26,7 @@ export function parsePositive(
   i: number,
   error = "ERR value is out of range, must be positive",
 ): number | undefined {
-  const n = parseInt64(cx.arg(i));
+  const n = cx.argInt(i);
   return n === undefined || n < 0 ? fail(cx, error) : Number(n);
 }
 
@@ -35,7 +35,7 @@ export function parsePositive(
  * LONG_MIN (its negation must fit).
  */
 export function parseCount(cx: Context, i: number): number | undefined {
-  const n = parseInt64(cx.arg(i));
+  const n = cx.argInt(i);
   if (n === undefined) return fail(cx, NOT_INTEGER);
   if (n === INT64_MIN) {
     return fail(
@@ -78,7 +78,7 @@ export function parseMultiPop(
   at: number,
   ends: readonly [string, string],
 ): MultiPop | undefined {
-  const n = parseInt64(cx.arg(at));
+  const n = cx.argInt(at);
   if (n === undefined || n < 1) return fail(cx, "ERR numkeys should be greater than 0");
   const whereAt = at + 1 + Number(n);
   if (whereAt >= cx.argc) return fail(cx, SYNTAX);
@@ -89,7 +89,7 @@ export function parseMultiPop(
   let count = -1;
   for (let j = whereAt + 1; j < cx.argc; j++) {
     if (count === -1 && cx.argIs(j, "count") && j + 1 < cx.argc) {
-      const c = parseInt64(cx.arg(++j));
+      const c = cx.argInt(++j);
       if (c === undefined || c < 1) return fail(cx, "ERR count should be greater than 0");
       count = Number(c);
     } else {

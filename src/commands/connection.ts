@@ -13,7 +13,7 @@ function ping(cx: Context): void {
 }
 
 function select(cx: Context): void {
-  const n = parseInt64(cx.arg(1));
+  const n = cx.argInt(1);
   if (n === undefined) return cx.out.error(NOT_INTEGER);
   if (n < -2147483648 || n > 2147483647) {
     return cx.out.error("ERR value is out of range, value must between -2147483648 and 2147483647");
@@ -48,7 +48,7 @@ function setName(cx: Context, client: ClientState, name: string): boolean {
 function hello(cx: Context): void {
   let i = 1;
   if (cx.argc >= 2) {
-    const ver = parseInt64(cx.arg(1));
+    const ver = cx.argInt(1);
     if (ver === undefined) {
       return cx.out.error("ERR Protocol version is not an integer or out of range");
     }
@@ -115,7 +115,7 @@ function clientList(cx: Context): void {
     } else if (cx.argIs(2, "id") && cx.argc > 3) {
       ids = new Set();
       for (let i = 3; i < cx.argc; i++) {
-        const id = parseInt64(cx.arg(i));
+        const id = cx.argInt(i);
         if (id === undefined || id <= 0) return cx.out.error("ERR Invalid client ID");
         ids.add(Number(id));
       }
@@ -201,7 +201,7 @@ function clientUnblock(cx: Context): void {
       return cx.out.error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
     }
   }
-  const id = parseInt64(cx.arg(2));
+  const id = cx.argInt(2);
   if (id === undefined) return cx.out.error(NOT_INTEGER);
   cx.out.int(cx.server.blocking.unblock(Number(id), error) ? 1 : 0);
 }

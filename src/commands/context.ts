@@ -12,6 +12,7 @@ import type { CommandTable } from "./table.ts";
 import type { Blocking } from "../blocking.ts";
 import type { Monitors } from "./monitor.ts";
 import type { CommandTiming } from "../metrics/timing.ts";
+import { parseInt64Bytes } from "./numbers.ts";
 
 /** One connected client, as commands see it. */
 export interface ClientState {
@@ -94,6 +95,11 @@ export class Context {
   /** Length of argument i in bytes. */
   argLength(i: number): number {
     return this.ends[i] - this.starts[i];
+  }
+
+  /** Argument i as a 64-bit integer (see parseInt64), read from the request's bytes. */
+  argInt(i: number): number | bigint | undefined {
+    return parseInt64Bytes(this.mem.bytes, this.starts[i], this.ends[i]);
   }
 
   /** True when argument i equals the lower-case ASCII `word`, ignoring case; no allocation. */

@@ -2,7 +2,7 @@
 // SET, GETEX and SETEX share with them.
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
-import { INT64_MAX, parseInt64 } from "./numbers.ts";
+import { INT64_MAX } from "./numbers.ts";
 import { NOT_INTEGER } from "./replies.ts";
 import type { ExpiryTime } from "../store/keyspace.ts";
 
@@ -39,7 +39,7 @@ export function parseSetExpiry(
   unit: ExpiryUnit,
   command: string,
 ): ExpiryTime | undefined {
-  const v = parseInt64(cx.arg(i));
+  const v = cx.argInt(i);
   if (v === undefined) {
     cx.out.error(NOT_INTEGER);
     return undefined;
@@ -72,7 +72,7 @@ const LT = 8;
  * (negative times are allowed: they delete the key); undefined after an error reply.
  */
 function parseExpireTime(cx: Context, unit: ExpiryUnit, invalid: string): ExpiryTime | undefined {
-  const v = parseInt64(cx.arg(2));
+  const v = cx.argInt(2);
   if (v === undefined) {
     cx.out.error(NOT_INTEGER);
     return undefined;

@@ -95,7 +95,7 @@ function hgetallCommand(parts: number): (cx: Context) => void {
 }
 
 function hincrby(cx: Context): void {
-  const by = parseInt64(cx.arg(3));
+  const by = cx.argInt(3);
   if (by === undefined) return cx.out.error(NOT_INTEGER);
   const h = createCollection(cx, cx.arg(1), HashValue, newHash);
   if (h === null) return;

@@ -6,7 +6,6 @@ import { globMatch } from "../store/glob.ts";
 import type { ExpiryTime, Value } from "../store/keyspace.ts";
 import { signalKeyReady } from "./collections.ts";
 import { parseScan, scanReply } from "./scan.ts";
-import { parseInt64 } from "./numbers.ts";
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from "./replies.ts";
 
 /** Redis's TYPE name for a value. */
@@ -108,7 +107,7 @@ function copy(cx: Context): void {
     if (cx.argIs(i, "replace")) {
       replace = true;
     } else if (cx.argIs(i, "db") && i + 1 < cx.argc) {
-      const n = parseInt64(cx.arg(++i));
+      const n = cx.argInt(++i);
       if (n === undefined) return cx.out.error(NOT_INTEGER);
       if (n !== 0) return cx.out.error("ERR DB index is out of range");
     } else {

@@ -2,7 +2,6 @@
 // metrics/timing.ts; the stores are metrics/slowlog.ts and metrics/events.ts.
 import type { Context } from "./context.ts";
 import { type Command, type CommandSpec, subcommandsOf, subcommandSyntaxError } from "./table.ts";
-import { parseInt64 } from "./numbers.ts";
 
 const COUNT_RANGE = "ERR count should be greater than or equal to -1";
 
@@ -16,7 +15,7 @@ function slowlogGet(cx: Context): void {
   const slowlog = cx.server.timing.slowlog;
   let count = 10;
   if (cx.argc === 3) {
-    const n = parseInt64(cx.arg(2));
+    const n = cx.argInt(2);
     if (n === undefined || n < -1) return cx.out.error(COUNT_RANGE);
     count = n === -1 ? slowlog.length : Number(n);
   }

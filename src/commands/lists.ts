@@ -9,7 +9,7 @@ import {
   signalKeyReady,
   writeCollection,
 } from "./collections.ts";
-import { INT64_MIN, parseInt64 } from "./numbers.ts";
+import { INT64_MIN } from "./numbers.ts";
 import { clampRange, parseLong, parsePositive } from "./args.ts";
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from "./replies.ts";
 import { ListValue } from "../store/list.ts";
@@ -191,17 +191,17 @@ function lpos(cx: Context): void {
   for (let j = 3; j < cx.argc; j++) {
     const more = j < cx.argc - 1;
     if (cx.argIs(j, "rank") && more) {
-      const n = parseInt64(cx.arg(++j));
+      const n = cx.argInt(++j);
       if (n === undefined) return cx.out.error(NOT_INTEGER);
       if (n === 0) return cx.out.error(RANK_ZERO);
       // Redis negates LONG_MIN into itself, which then takes every match from the tail: -1.
       rank = n === INT64_MIN ? -1 : Number(n);
     } else if (cx.argIs(j, "count") && more) {
-      const n = parseInt64(cx.arg(++j));
+      const n = cx.argInt(++j);
       if (n === undefined || n < 0) return cx.out.error("ERR COUNT can't be negative");
       count = Number(n);
     } else if (cx.argIs(j, "maxlen") && more) {
-      const n = parseInt64(cx.arg(++j));
+      const n = cx.argInt(++j);
       if (n === undefined || n < 0) return cx.out.error("ERR MAXLEN can't be negative");
       maxlen = Number(n);
     } else {

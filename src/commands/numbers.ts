@@ -4,6 +4,9 @@
 export const INT64_MAX = 9223372036854775807n;
 export const INT64_MIN = -9223372036854775808n;
 
+/** A string's chars, for parseInt64 (only ever 20 of them: a longer string is no int64). */
+const CHARS = new Uint8Array(20);
+
 /**
  * Parses a 64-bit signed integer the way Redis's string2ll does: optional '-', no '+', no
  * leading zeros, no spaces. Returns a number when it is a safe integer, a bigint for the rest
@@ -12,22 +15,37 @@ export const INT64_MIN = -9223372036854775808n;
 export function parseInt64(s: string): number | bigint | undefined {
   const n = s.length;
   if (n === 0 || n > 20) return undefined;
-  let i = 0;
-  if (s.charCodeAt(0) === 45) {
-    if (n === 1) return undefined;
-    i = 1;
+  for (let j = 0; j < n; j++) {
+    const c = s.charCodeAt(j);
+    if (c > 57) return undefined; // no digit nor '-' (and no char past a byte)
+    CHARS[j] = c;
   }
-  const first = s.charCodeAt(i);
+  return parseInt64Bytes(CHARS, 0, n);
+}
+
+/**
+ * parseInt64 over the bytes [s, e) of `b`, such as a request's argument: no string is built
+ * unless the number is past 15 digits.
+ */
+export function parseInt64Bytes(b: Uint8Array, s: number, e: number): number | bigint | undefined {
+  const n = e - s;
+  if (n === 0 || n > 20) return undefined;
+  let i = s;
+  if (b[s] === 45) {
+    if (n === 1) return undefined;
+    i++;
+  }
+  const first = b[i];
   if (first === 48) return n === 1 ? 0 : undefined;
   if (first < 49 || first > 57) return undefined;
   let v = 0;
-  for (let j = i; j < n; j++) {
-    const d = s.charCodeAt(j) - 48;
+  for (let j = i; j < e; j++) {
+    const d = b[j] - 48;
     if (d < 0 || d > 9) return undefined;
     v = v * 10 + d;
   }
-  if (n - i <= 15) return i === 1 ? -v : v;
-  const big = BigInt(s);
+  if (e - i <= 15) return i === s ? v : -v;
+  const big = BigInt(String.fromCharCode(...b.subarray(s, e)));
   if (big > INT64_MAX || big < INT64_MIN) return undefined;
   return Number.isSafeInteger(Number(big)) && BigInt(Number(big)) === big ? Number(big) : big;
 }

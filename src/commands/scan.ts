@@ -2,7 +2,6 @@
 // errors, and the loop that walks a parked iterator COUNT elements at a time (see
 // store/cursors.ts for why cursors are server-side iterators).
 import type { Context } from "./context.ts";
-import { parseInt64 } from "./numbers.ts";
 import { globMatch } from "../store/glob.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
 import type { Collection } from "../store/keyspace.ts";
@@ -48,7 +47,7 @@ export function parseScan(cx: Context, at: number, withType = false): ScanReques
   for (let i = at + 1; i < cx.argc; i++) {
     if (i + 1 >= cx.argc) return fail(cx, SYNTAX);
     if (cx.argIs(i, "count")) {
-      const n = parseInt64(cx.arg(++i));
+      const n = cx.argInt(++i);
       if (n === undefined) return fail(cx, NOT_INTEGER);
       if (n < 1) return fail(cx, SYNTAX);
       r.count = Number(n);

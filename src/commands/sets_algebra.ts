@@ -4,7 +4,6 @@ import type { Context } from "./context.ts";
 import { type CommandSpec, specOf } from "./table.ts";
 import { readCollection } from "./collections.ts";
 import { parsePositive } from "./args.ts";
-import { parseInt64 } from "./numbers.ts";
 import { SYNTAX } from "./replies.ts";
 import { SetValue } from "../store/set.ts";
 
@@ -91,7 +90,7 @@ function storeCommand(op: number): (cx: Context) => void {
 }
 
 function sintercard(cx: Context): void {
-  const numkeys = parseInt64(cx.arg(1));
+  const numkeys = cx.argInt(1);
   if (numkeys === undefined || numkeys < 1) {
     return cx.out.error("ERR numkeys should be greater than 0");
   }

@@ -294,7 +294,7 @@ function incrCommand(sign: 1 | -1, byArg: boolean): (cx: Context) => void {
   return (cx) => {
     let by: number | bigint = 1;
     if (byArg) {
-      const v = parseInt64(cx.arg(2));
+      const v = cx.argInt(2);
       if (v === undefined) return cx.out.error(NOT_INTEGER);
       if (sign === -1 && v === -9223372036854775808n) {
         return cx.out.error("ERR decrement would overflow");

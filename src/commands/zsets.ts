@@ -16,7 +16,7 @@ import { pairCountFits, parseCount } from "./args.ts";
 import { sampleIndexes } from "../store/set.ts";
 import { NOT_FLOAT, REPLY_TOO_LARGE, SYNTAX } from "./replies.ts";
 import { MIN_BULK_BYTES } from "../protocol/encoder.ts";
-import { NAN_SCORE, parseScore, replyScore } from "./zsets_score.ts";
+import { argScore, NAN_SCORE, replyScore } from "./zsets_score.ts";
 import { zsetRangeCommands } from "./zsets_range.ts";
 import { zsetAlgebraCommands } from "./zsets_algebra.ts";
 import { zsetPopCommands } from "./zsets_pop.ts";
@@ -72,7 +72,7 @@ function zaddGeneric(cx: Context, flags: number): void {
   // Every score is checked before anything changes: the command applies fully or not at all.
   const scores = pairs <= SCORES.length ? SCORES : new Float64Array(pairs);
   for (let j = 0; j < pairs; j++) {
-    const s = parseScore(cx.arg(at + 2 * j));
+    const s = argScore(cx, at + 2 * j);
     if (s === undefined) return cx.out.error(NOT_FLOAT);
     scores[j] = s;
   }

@@ -6,9 +6,8 @@ import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
 import { signalKeyReady } from "./collections.ts";
 import { parsePositive } from "./args.ts";
-import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX, WRONGTYPE } from "./replies.ts";
-import { parseScore, replyScore } from "./zsets_score.ts";
+import { argScore, replyScore } from "./zsets_score.ts";
 import { ZsetValue } from "../store/zset.ts";
 import { SetValue } from "../store/set.ts";
 
@@ -50,7 +49,7 @@ function aggregate(how: Aggregate, target: number, value: number): number {
  * destination; `cardinality` makes it ZINTERCARD (with LIMIT).
  */
 function zsetOp(cx: Context, at: number, op: Op, dst: string | undefined, cardinality = false) {
-  const n = parseInt64(cx.arg(at));
+  const n = cx.argInt(at);
   if (n === undefined) return cx.out.error(NOT_INTEGER);
   if (n < 1) {
     const name = cx.arg(0).toLowerCase();
@@ -78,7 +77,7 @@ function zsetOp(cx: Context, at: number, op: Op, dst: string | undefined, cardin
     if (op !== "diff" && !cardinality && remaining >= setnum + 1 && cx.argIs(j, "weights")) {
       j++;
       for (let i = 0; i < setnum; i++, j++) {
-        const w = parseScore(cx.arg(j));
+        const w = argScore(cx, j);
         if (w === undefined) return cx.out.error("ERR weight value is not a float");
         sources[i].weight = w;
       }

@@ -5,7 +5,6 @@
 import type { Context } from "./context.ts";
 import type { CommandSpec } from "./table.ts";
 import { deleteIfEmpty, readCollection, signalKeyReady, writeCollection } from "./collections.ts";
-import { parseInt64 } from "./numbers.ts";
 import { NOT_INTEGER, SYNTAX } from "./replies.ts";
 import { parseRangeScore, replyScore } from "./zsets_score.ts";
 import { clampRange, parseLong } from "./args.ts";
@@ -113,8 +112,8 @@ function zrangeGeneric(
     const left = cx.argc - j - 1;
     if (!store && cx.argIs(j, "withscores")) withScores = true;
     else if (cx.argIs(j, "limit") && left >= 2) {
-      const o = parseInt64(cx.arg(j + 1));
-      const l = o === undefined ? undefined : parseInt64(cx.arg(j + 2));
+      const o = cx.argInt(j + 1);
+      const l = o === undefined ? undefined : cx.argInt(j + 2);
       if (o === undefined || l === undefined) return cx.out.error(NOT_INTEGER);
       offset = Number(o);
       limit = Number(l);

@@ -93,6 +93,35 @@ Deno.test("sorted sets over raw RESP, the blocking pops and both npm clients", a
         );
       });
 
+      await t.step("score spellings, whole numbers read from the bytes among them", async () => {
+        // Replies as redis-server 7.0 gives them.
+        const cases: [string, string | ReplyError][] = [
+          ["000000012345", "12345"], // redis-benchmark's ZADD score
+          ["-000000000000007", "-7"],
+          ["-0", "0"],
+          ["999999999999999", "999999999999999"],
+          ["-999999999999999", "-999999999999999"],
+          ["1234567890123456", "1234567890123456"],
+          ["9999999999999999", "10000000000000000"],
+          ["1e3", "1000"],
+          ["-", err("ERR value is not a valid float")],
+          ["", err("ERR value is not a valid float")],
+          ["12a", err("ERR value is not a valid float")],
+          ["1-", err("ERR value is not a valid float")],
+          [" 5", err("ERR value is not a valid float")],
+          ["5 ", err("ERR value is not a valid float")],
+        ];
+        for (const [score, want] of cases) {
+          const added = await c.call("ZADD", "spell", score, `m${score}`);
+          if (want instanceof ReplyError) {
+            assert.deepEqual(added, want, JSON.stringify(score));
+          } else {
+            assert.deepEqual(added, 1, JSON.stringify(score));
+            assert.deepEqual(await c.call("ZSCORE", "spell", `m${score}`), want, score);
+          }
+        }
+      });
+
       await t.step("ranges and their errors", async () => {
         const args = ["ZADD", "r"];
         for (let i = 0; i < 10; i++) args.push(String(i), `m${i}`);

@@ -10,7 +10,21 @@ import {
   INT64_MIN,
   parseDecimal,
   parseInt64,
+  parseInt64Bytes,
 } from "../../src/commands/numbers.ts";
+
+/**
+ * Both parsers on `s`: the string one, and the byte one on s set between digits in a buffer
+ * (when s is a byte string).
+ */
+function bothParse(s: string): number | bigint | undefined {
+  const v = parseInt64(s);
+  if (/[^\x00-\xff]/.test(s)) return v;
+  const b = new Uint8Array(s.length + 4).fill(0x37); // '7' on each side: the bounds must hold
+  for (let i = 0; i < s.length; i++) b[2 + i] = s.charCodeAt(i);
+  assert.equal(parseInt64Bytes(b, 2, 2 + s.length), v, `bytes of ${JSON.stringify(s)}`);
+  return v;
+}
 
 Deno.test("parseInt64 accepts exactly what Redis's string2ll accepts", () => {
   const good: [string, number | bigint][] = [
@@ -25,7 +39,7 @@ Deno.test("parseInt64 accepts exactly what Redis's string2ll accepts", () => {
     ["-9223372036854775808", INT64_MIN],
     ["123456789012345", 123456789012345],
   ];
-  for (const [s, v] of good) assert.equal(parseInt64(s), v, JSON.stringify(s));
+  for (const [s, v] of good) assert.equal(bothParse(s), v, JSON.stringify(s));
   const bad = [
     "",
     "-",
@@ -44,8 +58,9 @@ Deno.test("parseInt64 accepts exactly what Redis's string2ll accepts", () => {
     "-9223372036854775809",
     "99999999999999999999",
     "123456789012345678901",
+    "\u0131", // its low byte is the digit 1, but it is no byte
   ];
-  for (const s of bad) assert.equal(parseInt64(s), undefined, JSON.stringify(s));
+  for (const s of bad) assert.equal(bothParse(s), undefined, JSON.stringify(s));
 });
 
 Deno.test("parseInt64 returns numbers only when they are exact", () => {
@@ -53,7 +68,7 @@ Deno.test("parseInt64 returns numbers only when they are exact", () => {
     const digits = 1 + (i % 18); // up to 18 digits: always within 64 bits
     let s = (i % 2 ? "-" : "") + String(1 + (i % 9));
     for (let d = 1; d < digits; d++) s += String((i * 7 + d * 3) % 10);
-    const v = parseInt64(s);
+    const v = bothParse(s);
     assert.ok(v !== undefined, s);
     assert.equal(BigInt(v), BigInt(s), s);
     assert.equal(typeof v === "number", Number.isSafeInteger(Number(s)), s);

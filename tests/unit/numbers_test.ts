@@ -19,7 +19,7 @@ import {
  */
 function bothParse(s: string): number | bigint | undefined {
   const v = parseInt64(s);
-  if (/[^\x00-\xff]/.test(s)) return v;
+  if ([...s].some((ch) => ch.charCodeAt(0) > 0xff)) return v;
   const b = new Uint8Array(s.length + 4).fill(0x37); // '7' on each side: the bounds must hold
   for (let i = 0; i < s.length; i++) b[2 + i] = s.charCodeAt(i);
   assert.equal(parseInt64Bytes(b, 2, 2 + s.length), v, `bytes of ${JSON.stringify(s)}`);

@@ -29,6 +29,13 @@ function batches(make: (key: string) => string[]): Uint8Array[] {
   return out;
 }
 
+/** `n` random keys, each followed by `value`. */
+function randomPairs(n: number, value: string): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) out.push(benchKey(Math.floor(Math.random() * KEYS)), value);
+  return out;
+}
+
 /** A socket that takes every write at once, and lets the bench play the peer's data events. */
 class BenchSocket {
   remoteAddress = "127.0.0.1";
@@ -78,6 +85,8 @@ const workloads: [string, Uint8Array[]][] = [
   ["SET", batches((k) => ["SET", k, value])],
   ["INCR", batches((k) => ["INCR", "counter:" + k.slice(-5)])],
   ["LRANGE 0 99", batches(() => ["LRANGE", "mylist", "0", "99"])],
+  // redis-benchmark's MSET: ten random keys.
+  ["MSET", batches(() => ["MSET", ...randomPairs(10, value)])],
   // redis-benchmark's ZADD: a 12-digit score and a member, both from the random key's number.
   ["ZADD", batches((k) => ["ZADD", "myzset", k.slice(-12), "element:" + k.slice(-12)])],
 ];

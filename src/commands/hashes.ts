@@ -172,7 +172,7 @@ function hrandfield(cx: Context): void {
 function hscan(cx: Context): void {
   scanCollection(cx, {
     kind: HashValue,
-    walk: (h) => h.scan(),
+    walk: (h, whole) => h.scan(whole),
     reply: (h, fields) => {
       cx.out.array(fields.length * 2);
       for (const f of fields) {

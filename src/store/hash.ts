@@ -1,11 +1,15 @@
-// A Redis hash. Fields and values live in two parallel arrays (for O(1) uniform random picks,
-// which HRANDFIELD needs) and a Map from field to its array position gives O(1) lookup and
-// removal (the last pair moves into the hole). Replies that list the whole hash walk the Map, so
-// fields come in insertion order, as Redis's listpack gives them for small hashes; walks that
-// must survive changes (HSCAN) use the Map's iterator too, which visits every field present
-// from its start to its end.
+// A Redis hash. Fields and values live in one array, field then value (for O(1) uniform random
+// picks, which HRANDFIELD needs), in insertion order, as Redis's listpack keeps small hashes;
+// replies that list the whole hash walk it. A small hash is searched in that array, as the
+// listpack is: it needs no more memory than the pairs. From INDEX_FROM fields, a table
+// (StringMap, as the keyspace's: a V8 Map looks every fresh field up in the global string
+// table) maps each field to its position. A removal shifts the pairs after it while the hash is
+// within the listpack's size, as the listpack does; past it, where Redis's order is its table's,
+// the last pair moves into the hole in O(1). Walks that must survive changes (HSCAN with a
+// cursor) use the table's iterator, which visits every field present from its start to its end.
 import type { Collection } from "./keyspace.ts";
 import { sampleIndexes } from "./set.ts";
+import { hashOf, StringMap } from "./sharded.ts";
 
 /**
  * Redis's hash-max-listpack-entries and hash-max-listpack-value, as redis-server has them without
@@ -13,6 +17,12 @@ import { sampleIndexes } from "./set.ts";
  */
 const MAX_LISTPACK_ENTRIES = 512;
 const MAX_LISTPACK_VALUE = 64;
+/**
+ * Fields from which a hash keeps a table of them. Below, a search compares at most this many
+ * strings, most of them rejected by their length or first chars; the table would cost ~470
+ * bytes of RSS even for a hash of 3 fields (1,000 against 1,470 bytes a hash, 200K hashes).
+ */
+const INDEX_FROM = 16;
 
 /** A hash of byte-string fields to byte-string values. */
 export class HashValue implements Collection {
@@ -20,23 +30,21 @@ export class HashValue implements Collection {
   get type(): "hash" {
     return "hash";
   }
-  /** Field → its position in `fields` and `values`. */
-  private readonly index = new Map<string, number>();
-  private readonly fields: string[] = [];
-  private readonly vals: string[] = [];
+  /** Field i at 2i, its value at 2i + 1. */
+  private readonly pairs: string[] = [];
+  /** Field → i, once the hash reached INDEX_FROM fields (see the top of this file). */
+  private index: StringMap<number> | undefined;
 
   get size(): number {
-    return this.fields.length;
+    return this.pairs.length >> 1;
   }
 
   /** Redis's encoding for a hash with these contents (from the current contents, not sticky). */
   encoding(): string {
-    const n = this.fields.length;
-    if (n > MAX_LISTPACK_ENTRIES) return "hashtable";
-    for (let i = 0; i < n; i++) {
-      if (this.fields[i].length > MAX_LISTPACK_VALUE || this.vals[i].length > MAX_LISTPACK_VALUE) {
-        return "hashtable";
-      }
+    const pairs = this.pairs;
+    if (pairs.length > 2 * MAX_LISTPACK_ENTRIES) return "hashtable";
+    for (let i = 0; i < pairs.length; i++) {
+      if (pairs[i].length > MAX_LISTPACK_VALUE) return "hashtable";
     }
     return "listpack";
   }
@@ -47,72 +55,109 @@ export class HashValue implements Collection {
     return h;
   }
 
+  /** The position of `field` (hash `h`, computed only when the table needs it), or -1. */
+  private find(field: string, h: number): number {
+    if (this.index !== undefined) return this.index.get(field, h) ?? -1;
+    const pairs = this.pairs;
+    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === field) return i >> 1;
+    return -1;
+  }
+
+  /** The table of fields, built now if the hash has none yet. */
+  private indexed(): StringMap<number> {
+    if (this.index === undefined) {
+      const index = new StringMap<number>();
+      const pairs = this.pairs;
+      for (let i = 0; i < pairs.length; i += 2) index.set(pairs[i], i >> 1);
+      this.index = index;
+    }
+    return this.index;
+  }
+
   has(field: string): boolean {
-    return this.index.has(field);
+    return this.find(field, this.index === undefined ? 0 : hashOf(field)) >= 0;
   }
 
   /** The value of `field`, or undefined. */
   get(field: string): string | undefined {
-    const at = this.index.get(field);
-    return at === undefined ? undefined : this.vals[at];
+    const at = this.find(field, this.index === undefined ? 0 : hashOf(field));
+    return at < 0 ? undefined : this.pairs[2 * at + 1];
   }
 
   /** Sets `field` to `value`; true when the field is new. */
   set(field: string, value: string): boolean {
-    const at = this.index.get(field);
-    if (at !== undefined) {
-      this.vals[at] = value;
+    const h = this.index === undefined ? 0 : hashOf(field);
+    const at = this.find(field, h);
+    const pairs = this.pairs;
+    if (at >= 0) {
+      pairs[2 * at + 1] = value;
       return false;
     }
-    this.index.set(field, this.fields.length);
-    this.fields.push(field);
-    this.vals.push(value);
+    if (this.index !== undefined) this.index.set(field, pairs.length >> 1, h);
+    pairs.push(field, value);
+    if (this.index === undefined && pairs.length >= 2 * INDEX_FROM) this.indexed();
     return true;
   }
 
   /** Removes `field`; false when it was not there. */
   delete(field: string): boolean {
-    const at = this.index.get(field);
-    if (at === undefined) return false;
-    const lastField = this.fields.pop() as string;
-    const lastValue = this.vals.pop() as string;
-    if (at !== this.fields.length) {
-      this.fields[at] = lastField;
-      this.vals[at] = lastValue;
-      this.index.set(lastField, at);
+    const index = this.index;
+    const h = index === undefined ? 0 : hashOf(field);
+    const at = this.find(field, h);
+    if (at < 0) return false;
+    index?.delete(field, h);
+    const pairs = this.pairs;
+    const last = pairs.length - 2;
+    if (pairs.length <= 2 * MAX_LISTPACK_ENTRIES) {
+      // Within the listpack's size: keep the order, as its removal does (at most 511 moves).
+      for (let i = 2 * at; i < last; i += 2) {
+        pairs[i] = pairs[i + 2];
+        pairs[i + 1] = pairs[i + 3];
+        index?.set(pairs[i], i >> 1);
+      }
+    } else if (2 * at !== last) {
+      pairs[2 * at] = pairs[last];
+      pairs[2 * at + 1] = pairs[last + 1];
+      index!.set(pairs[2 * at], at);
     }
-    this.index.delete(field);
+    pairs.length = last;
     return true;
   }
 
-  /** Calls `fn` for each field and value, in insertion order. */
+  /** Calls `fn` for each field and value, in insertion order (see the top of this file). */
   forEach(fn: (field: string, value: string) => void): void {
-    const vals = this.vals;
-    this.index.forEach((at, field) => fn(field, vals[at]));
+    const pairs = this.pairs;
+    for (let i = 0; i < pairs.length; i += 2) fn(pairs[i], pairs[i + 1]);
   }
 
   /** A uniformly random position (the hash must not be empty), for `fieldAt` / `valueAt`. */
   randomIndex(): number {
-    return Math.floor(Math.random() * this.fields.length);
+    return Math.floor(Math.random() * this.size);
   }
 
   /** `count` distinct random positions (count < size) in O(count), for `fieldAt` / `valueAt`. */
   sample(count: number): number[] {
-    return sampleIndexes(this.fields.length, count);
+    return sampleIndexes(this.size, count);
   }
 
   /** The field at position `at` (positions change when a field is removed). */
   fieldAt(at: number): string {
-    return this.fields[at];
+    return this.pairs[2 * at];
   }
 
   /** The value at position `at`. */
   valueAt(at: number): string {
-    return this.vals[at];
+    return this.pairs[2 * at + 1];
   }
 
-  /** An iterator that sees every field present from its start to its end (HSCAN). */
-  scan(): Iterator<string> {
-    return this.index.keys();
+  /**
+   * An iterator that sees every field present from its start to its end (HSCAN); `whole` when
+   * the scan takes everything in one call, which lists a small hash in order, as Redis does.
+   */
+  scan(whole = false): Iterator<string> {
+    if (!whole) return this.indexed().keys();
+    const fields: string[] = [];
+    this.forEach((f) => fields.push(f));
+    return fields.values();
   }
 }

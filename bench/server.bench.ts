@@ -87,6 +87,8 @@ const workloads: [string, Uint8Array[]][] = [
   ["LRANGE 0 99", batches(() => ["LRANGE", "mylist", "0", "99"])],
   // redis-benchmark's MSET: ten random keys.
   ["MSET", batches(() => ["MSET", ...randomPairs(10, value)])],
+  // redis-benchmark's SADD: one set, a member per random key.
+  ["SADD", batches((k) => ["SADD", "myset", "element:" + k.slice(-12)])],
   // redis-benchmark's HSET: one hash, a field per random key.
   ["HSET", batches((k) => ["HSET", "myhash", "element:" + k.slice(-12), value])],
   // redis-benchmark's ZADD: a 12-digit score and a member, both from the random key's number.

@@ -1,15 +1,13 @@
 // A Redis hash. Fields and values live in one array, field then value (for O(1) uniform random
 // picks, which HRANDFIELD needs), in insertion order, as Redis's listpack keeps small hashes;
-// replies that list the whole hash walk it. A small hash is searched in that array, as the
-// listpack is: it needs no more memory than the pairs. From INDEX_FROM fields, a table
-// (StringMap, as the keyspace's: a V8 Map looks every fresh field up in the global string
-// table) maps each field to its position. A removal shifts the pairs after it while the hash is
-// within the listpack's size, as the listpack does; past it, where Redis's order is its table's,
-// the last pair moves into the hole in O(1). Walks that must survive changes (HSCAN with a
-// cursor) use the table's iterator, which visits every field present from its start to its end.
+// replies that list the whole hash walk it. Positions (positions.ts) finds a field: in the
+// array while the hash is small, through a table from 16 fields. A removal shifts the pairs
+// after it while the hash is within the listpack's size, as the listpack does; past it, where
+// Redis's order is its table's, the last pair moves into the hole in O(1). Walks that must
+// survive changes (HSCAN with a cursor) use the table's iterator.
 import type { Collection } from "./keyspace.ts";
 import { sampleIndexes } from "./set.ts";
-import { hashOf, StringMap } from "./sharded.ts";
+import { Positions } from "./positions.ts";
 
 /**
  * Redis's hash-max-listpack-entries and hash-max-listpack-value, as redis-server has them without
@@ -17,12 +15,6 @@ import { hashOf, StringMap } from "./sharded.ts";
  */
 const MAX_LISTPACK_ENTRIES = 512;
 const MAX_LISTPACK_VALUE = 64;
-/**
- * Fields from which a hash keeps a table of them. Below, a search compares at most this many
- * strings, most of them rejected by their length or first chars; the table would cost ~470
- * bytes of RSS even for a hash of 3 fields (1,000 against 1,470 bytes a hash, 200K hashes).
- */
-const INDEX_FROM = 16;
 
 /** A hash of byte-string fields to byte-string values. */
 export class HashValue implements Collection {
@@ -32,8 +24,7 @@ export class HashValue implements Collection {
   }
   /** Field i at 2i, its value at 2i + 1. */
   private readonly pairs: string[] = [];
-  /** Field → i, once the hash reached INDEX_FROM fields (see the top of this file). */
-  private index: StringMap<number> | undefined;
+  private readonly index = new Positions(this.pairs, 2);
 
   get size(): number {
     return this.pairs.length >> 1;
@@ -55,57 +46,37 @@ export class HashValue implements Collection {
     return h;
   }
 
-  /** The position of `field` (hash `h`, computed only when the table needs it), or -1. */
-  private find(field: string, h: number): number {
-    if (this.index !== undefined) return this.index.get(field, h) ?? -1;
-    const pairs = this.pairs;
-    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === field) return i >> 1;
-    return -1;
-  }
-
-  /** The table of fields, built now if the hash has none yet. */
-  private indexed(): StringMap<number> {
-    if (this.index === undefined) {
-      const index = new StringMap<number>();
-      const pairs = this.pairs;
-      for (let i = 0; i < pairs.length; i += 2) index.set(pairs[i], i >> 1);
-      this.index = index;
-    }
-    return this.index;
-  }
-
   has(field: string): boolean {
-    return this.find(field, this.index === undefined ? 0 : hashOf(field)) >= 0;
+    return this.index.find(field, this.index.hash(field)) >= 0;
   }
 
   /** The value of `field`, or undefined. */
   get(field: string): string | undefined {
-    const at = this.find(field, this.index === undefined ? 0 : hashOf(field));
+    const at = this.index.find(field, this.index.hash(field));
     return at < 0 ? undefined : this.pairs[2 * at + 1];
   }
 
   /** Sets `field` to `value`; true when the field is new. */
   set(field: string, value: string): boolean {
-    const h = this.index === undefined ? 0 : hashOf(field);
-    const at = this.find(field, h);
+    const h = this.index.hash(field);
+    const at = this.index.find(field, h);
     const pairs = this.pairs;
     if (at >= 0) {
       pairs[2 * at + 1] = value;
       return false;
     }
-    if (this.index !== undefined) this.index.set(field, pairs.length >> 1, h);
     pairs.push(field, value);
-    if (this.index === undefined && pairs.length >= 2 * INDEX_FROM) this.indexed();
+    this.index.added(field, (pairs.length >> 1) - 1, h);
     return true;
   }
 
   /** Removes `field`; false when it was not there. */
   delete(field: string): boolean {
     const index = this.index;
-    const h = index === undefined ? 0 : hashOf(field);
-    const at = this.find(field, h);
+    const h = index.hash(field);
+    const at = index.find(field, h);
     if (at < 0) return false;
-    index?.delete(field, h);
+    index.removed(field, h);
     const pairs = this.pairs;
     const last = pairs.length - 2;
     if (pairs.length <= 2 * MAX_LISTPACK_ENTRIES) {
@@ -113,14 +84,15 @@ export class HashValue implements Collection {
       for (let i = 2 * at; i < last; i += 2) {
         pairs[i] = pairs[i + 2];
         pairs[i + 1] = pairs[i + 3];
-        index?.set(pairs[i], i >> 1);
+        index.moved(pairs[i], i >> 1);
       }
     } else if (2 * at !== last) {
       pairs[2 * at] = pairs[last];
       pairs[2 * at + 1] = pairs[last + 1];
-      index!.set(pairs[2 * at], at);
+      index.moved(pairs[2 * at], at);
     }
-    pairs.length = last;
+    pairs.pop();
+    pairs.pop();
     return true;
   }
 
@@ -155,7 +127,7 @@ export class HashValue implements Collection {
    * the scan takes everything in one call, which lists a small hash in order, as Redis does.
    */
   scan(whole = false): Iterator<string> {
-    if (!whole) return this.indexed().keys();
+    if (!whole) return this.index.keys();
     const fields: string[] = [];
     this.forEach((f) => fields.push(f));
     return fields.values();

@@ -1,11 +1,12 @@
 // A Redis set. Members live in an array (for O(1) uniform random picks, which SPOP, SRANDMEMBER
-// and SINTERCARD-free sampling need) and in a table from member to its array position (for O(1)
-// membership and removal: the last member moves into the hole). Walks that must survive
-// changes (SSCAN) use the table's iterator, which visits every member present from its start to
-// its end whatever is added or removed meanwhile; the array's order shifts on every removal.
+// and SINTERCARD-free sampling need); Positions (positions.ts) finds a member's place in it, by
+// searching the array while the set is small and through a table from 16 members. A removal
+// moves the last member into the hole. Walks that must survive changes (SSCAN) use the table's
+// iterator, which visits every member present from its start to its end whatever is added or
+// removed meanwhile; the array's order shifts on every removal.
 import type { Collection } from "./keyspace.ts";
 import { parseInt64 } from "../commands/numbers.ts";
-import { StringMap } from "./sharded.ts";
+import { Positions } from "./positions.ts";
 
 /** Redis's set-max-intset-entries. */
 const MAX_INTSET_ENTRIES = 512;
@@ -16,9 +17,8 @@ export class SetValue implements Collection {
   get type(): "set" {
     return "set";
   }
-  /** Member → its position in `members`. */
-  private readonly index = new StringMap<number>();
   private readonly members: string[] = [];
+  private readonly index = new Positions(this.members, 1);
 
   /** A set holding `members` (duplicates collapse). */
   static of(members: Iterable<string>): SetValue {
@@ -46,33 +46,38 @@ export class SetValue implements Collection {
   }
 
   has(member: string): boolean {
-    return this.index.has(member);
+    return this.index.find(member, this.index.hash(member)) >= 0;
   }
 
   /** Adds a member; false when it was there already. */
   add(member: string): boolean {
-    if (this.index.has(member)) return false;
-    this.index.set(member, this.members.length);
+    const h = this.index.hash(member);
+    if (this.index.find(member, h) >= 0) return false;
     this.members.push(member);
+    this.index.added(member, this.members.length - 1, h);
     return true;
   }
 
   /** Removes a member; false when it was not there. */
   delete(member: string): boolean {
-    const at = this.index.get(member);
-    if (at === undefined) return false;
-    this.removeAt(at, member);
+    const h = this.index.hash(member);
+    const at = this.index.find(member, h);
+    if (at < 0) return false;
+    this.removeAt(at, member, h);
     return true;
   }
 
-  /** Removes the member at array position `at` (which is `member`) by moving the last into it. */
-  private removeAt(at: number, member: string): void {
+  /**
+   * Removes the member at array position `at` (which is `member`, of hash `h` as Positions
+   * takes it) by moving the last into it.
+   */
+  private removeAt(at: number, member: string, h: number): void {
     const last = this.members.pop() as string;
     if (at !== this.members.length) {
       this.members[at] = last;
-      this.index.set(last, at);
+      this.index.moved(last, at);
     }
-    this.index.delete(member);
+    this.index.removed(member, h);
   }
 
   /** A uniformly random member (the set must not be empty). */
@@ -84,7 +89,7 @@ export class SetValue implements Collection {
   pop(): string {
     const at = Math.floor(Math.random() * this.members.length);
     const member = this.members[at];
-    this.removeAt(at, member);
+    this.removeAt(at, member, this.index.hash(member));
     return member;
   }
 

@@ -4,10 +4,15 @@ import assert from "node:assert/strict";
 import { sampleIndexes, SetValue } from "../../src/store/set.ts";
 
 Deno.test("SetValue matches a Set model under random adds, deletes and pops", () => {
+  // Over 10 members a set is searched as an array; over 300 it builds its table on the way.
+  for (const members of [10, 300]) matchesModel(members);
+});
+
+function matchesModel(memberCount: number): void {
   const s = new SetValue();
   const model = new Set<string>();
   for (let step = 0; step < 20_000; step++) {
-    const m = `m${Math.floor(Math.random() * 300)}`;
+    const m = `m${Math.floor(Math.random() * memberCount)}`;
     const op = Math.random();
     if (op < 0.5) {
       assert.equal(s.add(m), !model.has(m));
@@ -27,7 +32,7 @@ Deno.test("SetValue matches a Set model under random adds, deletes and pops", ()
   const scanned: string[] = [];
   for (let it = s.scan(), r = it.next(); !r.done; r = it.next()) scanned.push(r.value);
   assert.deepEqual(scanned.sort(), [...model].sort());
-});
+}
 
 Deno.test("SetValue.sample gives distinct members, each member eventually", () => {
   const s = SetValue.of(["a", "b", "c", "d", "e"]);

@@ -22,17 +22,22 @@ function batches(make: (key: string) => string[]): Uint8Array[] {
   for (let b = 0; b < BATCHES; b++) {
     writer.clear();
     for (let i = 0; i < BATCH; i++) {
-      writer.command(make(benchKey(Math.floor(Math.random() * KEYS))));
+      writer.command(make(randomKey()));
     }
     out.push(writer.bytes().slice());
   }
   return out;
 }
 
+/** One of the KEYS keys, at random. */
+function randomKey(): string {
+  return benchKey(Math.floor(Math.random() * KEYS));
+}
+
 /** `n` random keys, each followed by `value`. */
 function randomPairs(n: number, value: string): string[] {
   const out: string[] = [];
-  for (let i = 0; i < n; i++) out.push(benchKey(Math.floor(Math.random() * KEYS)), value);
+  for (let i = 0; i < n; i++) out.push(randomKey(), value);
   return out;
 }
 
@@ -91,8 +96,9 @@ const workloads: [string, Uint8Array[]][] = [
   ["SADD", batches((k) => ["SADD", "myset", "element:" + k.slice(-12)])],
   // redis-benchmark's HSET: one hash, a field per random key.
   ["HSET", batches((k) => ["HSET", "myhash", "element:" + k.slice(-12), value])],
-  // redis-benchmark's ZADD: a 12-digit score and a member, both from the random key's number.
-  ["ZADD", batches((k) => ["ZADD", "myzset", k.slice(-12), "element:" + k.slice(-12)])],
+  // redis-benchmark's ZADD: a member and a 12-digit score, each random on its own, so that most
+  // calls move a member in the skip list.
+  ["ZADD", batches((k) => ["ZADD", "myzset", randomKey().slice(-12), "element:" + k.slice(-12)])],
 ];
 for (const [name, list] of workloads) {
   let b = 0;

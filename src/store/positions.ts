@@ -17,7 +17,13 @@ const INDEX_FROM = 16;
 export class Positions {
   private table: StringMap<number> | undefined;
 
-  constructor(private readonly items: string[], private readonly stride: 1 | 2) {}
+  /** `items` may hold undefined (a hash's holes) once there is a table, never before. */
+  constructor(private readonly items: (string | undefined)[], private readonly stride: 1 | 2) {}
+
+  /** True once the collection keeps a table (it keeps it from then on). */
+  get indexed(): boolean {
+    return this.table !== undefined;
+  }
 
   /** The hash `find`, `added` and `removed` take for `s`: computed only once there is a table. */
   hash(s: string): number {
@@ -35,7 +41,7 @@ export class Positions {
   /** Records `s` (hash `h`), just placed at position `at`. */
   added(s: string, at: number, h: number): void {
     if (this.table !== undefined) this.table.set(s, at, h);
-    else if (at + 1 >= INDEX_FROM) this.indexed();
+    else if (at + 1 >= INDEX_FROM) this.tabled();
   }
 
   /** Forgets `s` (hash `h`), just taken out of the array. */
@@ -50,15 +56,15 @@ export class Positions {
 
   /** Every string, with StringMap's guarantee for walks that changes interleave (the SCANs). */
   keys(): Iterator<string> {
-    return this.indexed().keys();
+    return this.tabled().keys();
   }
 
   /** The table, built now if there is none yet. */
-  private indexed(): StringMap<number> {
+  private tabled(): StringMap<number> {
     if (this.table === undefined) {
       const table = new StringMap<number>();
       const { items, stride } = this;
-      for (let i = 0, at = 0; i < items.length; i += stride, at++) table.set(items[i], at);
+      for (let i = 0, at = 0; i < items.length; i += stride, at++) table.set(items[i]!, at);
       this.table = table;
     }
     return this.table;

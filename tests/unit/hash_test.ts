@@ -29,7 +29,8 @@ function matchesModel(fieldCount: number): void {
     }
     assert.equal(h.size, model.size);
     assert.equal(h.get(f), model.get(f));
-    if (h.size > 0) {
+    // Now and then only: a random pick closes the holes removals leave, which must also work.
+    if (h.size > 0 && step % 64 === 0) {
       const at = h.randomIndex();
       assert.equal(model.get(h.fieldAt(at)), h.valueAt(at));
     }

@@ -2,7 +2,8 @@
 // expiry time for the keys that have one (both ShardedMaps, see sharded.ts). Every access goes
 // through here, so lazy expiry happens in one place: a key whose time has passed is deleted the
 // moment anyone looks at it.
-import { hashOf, ShardedMap } from "./sharded.ts";
+import { hashOf, hashOfBytes, ShardedMap } from "./sharded.ts";
+import type { ByteBuffer } from "../protocol/latin1.ts";
 
 /** What every collection type (list, hash, set, sorted set) offers the generic commands. */
 export interface Collection {
@@ -69,6 +70,25 @@ export class Keyspace {
     return v;
   }
 
+  /**
+   * `lookupRead` of the key held in bytes [s, e) of `mem` (a request's argument): the key's
+   * string is built only if the key must be deleted for its expiry.
+   */
+  lookupReadBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
+    const h = hashOfBytes(mem.bytes, s, e);
+    let v = this.data.getBytes(mem.bytes, s, e, h);
+    if (v !== undefined && this.expires.size !== 0) {
+      const at = this.expires.getBytes(mem.bytes, s, e, h);
+      if (at !== undefined && at < Date.now()) {
+        this.removeExpired(mem.latin1(s, e), h);
+        v = undefined;
+      }
+    }
+    if (v === undefined) this.misses++;
+    else this.hits++;
+    return v;
+  }
+
   /** True when `key` exists (and has not expired). */
   has(key: string): boolean {
     return this.get(key) !== undefined;
@@ -82,6 +102,18 @@ export class Keyspace {
     const expires = this.expires;
     if (expires.size !== 0 && expires.delete(key, h) && this.farExpires.size !== 0) {
       this.farExpires.delete(key);
+    }
+  }
+
+  /**
+   * `set` of the key held in bytes [s, e) of `mem` (a request's argument): the key's string is
+   * built only when the key is new, or when some key has a TTL to drop.
+   */
+  setBytes(mem: ByteBuffer, s: number, e: number, value: Value): void {
+    if (this.expires.size !== 0) return this.set(mem.latin1(s, e), value);
+    const h = hashOfBytes(mem.bytes, s, e);
+    if (!this.data.replaceBytes(mem.bytes, s, e, value, h)) {
+      this.data.set(mem.latin1(s, e), value, h);
     }
   }
 

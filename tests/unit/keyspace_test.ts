@@ -1,6 +1,15 @@
 // Keyspace: lazy expiry in one place, TTL bookkeeping, hit/miss counting, random keys.
 import assert from "node:assert/strict";
 import { Keyspace } from "../../src/store/keyspace.ts";
+import { ByteBuffer } from "../../src/protocol/latin1.ts";
+
+/** `key` in a request-like buffer, between other bytes: [buffer, start, end]. */
+function inRequest(key: string): [ByteBuffer, number, number] {
+  const mem = new ByteBuffer(key.length + 8);
+  mem.bytes.fill(0x7a);
+  mem.writeLatin1(key, 4);
+  return [mem, 4, 4 + key.length];
+}
 
 Deno.test("get returns live values and deletes a key whose time has passed", () => {
   const ks = new Keyspace();
@@ -68,4 +77,26 @@ Deno.test("randomKey returns only live keys and eventually each of them", () => 
     seen.add(k);
   }
   assert.equal(seen.size, 50);
+});
+
+Deno.test("the byte forms of lookupRead and set act as the string forms", () => {
+  const ks = new Keyspace();
+  ks.set("a", "1");
+  assert.equal(ks.lookupReadBytes(...inRequest("a")), "1");
+  assert.equal(ks.lookupReadBytes(...inRequest("b")), undefined);
+  assert.deepEqual([ks.hits, ks.misses], [1, 1]);
+  ks.setBytes(...inRequest("b"), "2");
+  ks.setBytes(...inRequest("a"), "3");
+  assert.equal(ks.get("b"), "2", "a new key is stored under its string");
+  assert.equal(ks.get("a"), "3");
+  assert.equal(ks.size, 2);
+  // With TTLs about: an expired key is deleted when read, and a SET drops the TTL.
+  ks.setWithExpiry("gone", "v", Date.now() - 1);
+  assert.equal(ks.lookupReadBytes(...inRequest("gone")), undefined);
+  assert.equal(ks.has("gone"), false);
+  assert.equal(ks.expiredKeys, 1);
+  ks.setWithExpiry("a", "4", Date.now() + 60_000);
+  ks.setBytes(...inRequest("a"), "5");
+  assert.equal(ks.expiryOf("a"), -1);
+  assert.equal(ks.get("a"), "5");
 });

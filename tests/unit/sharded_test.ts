@@ -1,6 +1,6 @@
 // ShardedMap: the keyspace's open-addressing tables, checked against a Map model.
 import assert from "node:assert/strict";
-import { hashOf, ShardedMap, SHARDS, StringMap } from "../../src/store/sharded.ts";
+import { hashOf, hashOfBytes, ShardedMap, SHARDS, StringMap } from "../../src/store/sharded.ts";
 import { seededRandom } from "../helpers/random.ts";
 
 function assertSame(map: ShardedMap<number>, model: Map<string, number>): void {
@@ -136,4 +136,76 @@ Deno.test("a walk of one table sees every key present throughout while it grows 
   }
   for (const k of stable) assert.ok(seen.has(k), `${k} present throughout but never yielded`);
   for (const k of seen) assert.ok(ever.has(k), `${k} yielded but never stored`);
+});
+
+Deno.test("a key's bytes hash and look up as its string does", () => {
+  const rand = seededRandom(11);
+  const map = new ShardedMap<number>();
+  const keys: string[] = [];
+  for (let i = 0; i < 3000; i++) {
+    // Any byte, 0 and 255 among them; lengths from 0 to past the short-string paths.
+    const n = Math.floor(rand() * 48);
+    let k = "";
+    for (let j = 0; j < n; j++) k += String.fromCharCode(Math.floor(rand() * 256));
+    keys.push(k);
+    map.set(k, i);
+  }
+  // Each key written into a buffer between other bytes, as a request holds its arguments.
+  const buf = new Uint8Array(64);
+  const place = (k: string): [number, number] => {
+    buf.fill(0x61);
+    for (let j = 0; j < k.length; j++) buf[5 + j] = k.charCodeAt(j);
+    return [5, 5 + k.length];
+  };
+  keys.forEach((k) => {
+    const [s, e] = place(k);
+    const h = hashOfBytes(buf, s, e);
+    assert.equal(h, hashOf(k));
+    assert.equal(map.getBytes(buf, s, e, h), map.get(k));
+    // Not found: one byte more, one byte less, one byte changed.
+    for (const [s2, e2] of [[s, e + 1], [s, e - 1], [s - 1, e - 1]]) {
+      if (e2 < s2) continue;
+      const other = String.fromCharCode(...buf.subarray(s2, e2));
+      assert.equal(map.getBytes(buf, s2, e2, hashOfBytes(buf, s2, e2)), map.get(other));
+    }
+  });
+  const [s, e] = place(keys[7]);
+  assert.equal(map.replaceBytes(buf, s, e, -1, hashOfBytes(buf, s, e)), true);
+  assert.equal(map.get(keys[7]), -1);
+  const size = map.size;
+  const [s2, e2] = place("\u00ffnot a key\u0000");
+  assert.equal(map.replaceBytes(buf, s2, e2, -2, hashOfBytes(buf, s2, e2)), false);
+  assert.equal(map.size, size, "replaceBytes never adds a key");
+});
+
+Deno.test("a byte lookup compares every byte of a key whose hash byte and slot match", () => {
+  // Two keys of one length that differ in their first byte only, with the same hash byte and
+  // home slot in a 4-slot table (bits 22-29 and 10-11 of the hash, see sharded.ts): a lookup of
+  // one passes the other and must tell them apart by their bytes.
+  const candidates: string[] = [];
+  for (const suffix of ["-key", "-another", "-third"]) {
+    for (let c = 0; c < 256; c++) candidates.push(String.fromCharCode(c) + suffix);
+  }
+  const seen = new Map<string, string>();
+  let pair: [string, string] | undefined;
+  for (const k of candidates) {
+    const h = hashOf(k);
+    const slot = `${k.length}:${h >>> 22}:${(h >>> 10) & 3}`;
+    const other = seen.get(slot);
+    if (other !== undefined) {
+      pair = [other, k];
+      break;
+    }
+    seen.set(slot, k);
+  }
+  assert.ok(pair, "768 candidates give such a pair (~96 pairs expected)");
+  const [stored, probe] = pair;
+  const table = new StringMap<number>();
+  table.set(stored, 1);
+  const buf = new Uint8Array(probe.length);
+  for (let i = 0; i < probe.length; i++) buf[i] = probe.charCodeAt(i);
+  const h = hashOfBytes(buf, 0, buf.length);
+  assert.equal(table.getBytes(buf, 0, buf.length, h), undefined);
+  assert.equal(table.replaceBytes(buf, 0, buf.length, 2, h), false);
+  assert.equal(table.get(stored), 1);
 });

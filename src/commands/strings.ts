@@ -303,15 +303,18 @@ function incrCommand(sign: 1 | -1, byArg: boolean): (cx: Context) => void {
       by = v;
     }
     if (sign === -1) by = -by;
-    const key = cx.arg(1);
-    const old = writeString(cx, key);
+    // The key is found and, when it exists, rewritten by its bytes: its string is built only
+    // for a new key.
+    const s = cx.starts[1];
+    const e = cx.ends[1];
+    const old = stringOrWrongType(cx, cx.db.getBytes(cx.mem, s, e));
     if (old === null) return;
     const current = old === undefined ? 0 : parseInt64(old);
     if (current === undefined) return cx.out.error(NOT_INTEGER);
     const result = addInt64(current, by);
     if (result === undefined) return cx.out.error(OVERFLOW);
-    if (old === undefined) cx.db.set(key, String(result));
-    else cx.db.overwrite(key, String(result));
+    if (old === undefined) cx.db.set(cx.arg(1), String(result));
+    else cx.db.overwriteBytes(cx.mem, s, e, String(result));
     cx.out.int(result);
   };
 }

@@ -71,19 +71,24 @@ export class Keyspace {
   }
 
   /**
-   * `lookupRead` of the key held in bytes [s, e) of `mem` (a request's argument): the key's
-   * string is built only if the key must be deleted for its expiry.
+   * `get` of the key held in bytes [s, e) of `mem` (a request's argument): the key's string is
+   * built only if the key must be deleted for its expiry.
    */
-  lookupReadBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
+  getBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
     const h = hashOfBytes(mem.bytes, s, e);
-    let v = this.data.getBytes(mem.bytes, s, e, h);
-    if (v !== undefined && this.expires.size !== 0) {
-      const at = this.expires.getBytes(mem.bytes, s, e, h);
-      if (at !== undefined && at < Date.now()) {
-        this.removeExpired(mem.latin1(s, e), h);
-        v = undefined;
-      }
+    const v = this.data.getBytes(mem.bytes, s, e, h);
+    if (v === undefined || this.expires.size === 0) return v;
+    const at = this.expires.getBytes(mem.bytes, s, e, h);
+    if (at !== undefined && at < Date.now()) {
+      this.removeExpired(mem.latin1(s, e), h);
+      return undefined;
     }
+    return v;
+  }
+
+  /** `lookupRead` of the key held in bytes [s, e) of `mem`, as `getBytes`. */
+  lookupReadBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
+    const v = this.getBytes(mem, s, e);
     if (v === undefined) this.misses++;
     else this.hits++;
     return v;
@@ -120,6 +125,14 @@ export class Keyspace {
   /** Stores a value and keeps the TTL of the key, if it has one (APPEND, INCR, KEEPTTL). */
   overwrite(key: string, value: Value): void {
     this.data.set(key, value);
+  }
+
+  /**
+   * `overwrite` of an existing key held in bytes [s, e) of `mem`, without building its string;
+   * false (and nothing stored) when there is no such key.
+   */
+  overwriteBytes(mem: ByteBuffer, s: number, e: number, value: Value): boolean {
+    return this.data.replaceBytes(mem.bytes, s, e, value, hashOfBytes(mem.bytes, s, e));
   }
 
   /** Stores a value expiring at `at` (Unix ms). */

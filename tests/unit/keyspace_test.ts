@@ -99,4 +99,12 @@ Deno.test("the byte forms of lookupRead and set act as the string forms", () => 
   ks.setBytes(...inRequest("a"), "5");
   assert.equal(ks.expiryOf("a"), -1);
   assert.equal(ks.get("a"), "5");
+  // overwriteBytes keeps the TTL, as overwrite does, and never adds a key.
+  const at = Date.now() + 60_000;
+  ks.setWithExpiry("t", "6", at);
+  assert.equal(ks.overwriteBytes(...inRequest("t"), "7"), true);
+  assert.deepEqual([ks.getBytes(...inRequest("t")), ks.expiryOf("t")], ["7", at]);
+  assert.equal(ks.overwriteBytes(...inRequest("none"), "8"), false);
+  assert.equal(ks.has("none"), false);
+  assert.equal(ks.getBytes(...inRequest("none")), undefined);
 });

@@ -8,6 +8,8 @@
 // 2.0-2.2 µs of CPU each, these tables 650K-770K at 1.3-1.55 µs (redis-server: 800K, 0.9 µs).
 // A key here is hashed by our own seeded FNV-1a over its chars and compared with `===`, which
 // compares contents and leaves the string table alone. bench/keyspace.bench.ts compares both.
+// The hottest commands (GET, SET, INCR) go further and look a key up by its bytes in the
+// request (`hashOfBytes`, `getBytes`, `replaceBytes`), so that no string is built for it.
 //
 // Sets and sorted sets index their members with the same tables (StringMap). Sharding bounds
 // the cost of a resize of the keyspace: a table grows or shrinks all at once, and each shard

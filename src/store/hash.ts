@@ -53,12 +53,12 @@ export class HashValue implements Collection {
   }
 
   has(field: string): boolean {
-    return this.index.find(field, this.index.hash(field)) >= 0;
+    return this.index.position(field) >= 0;
   }
 
   /** The value of `field`, or undefined. */
   get(field: string): string | undefined {
-    const at = this.index.find(field, this.index.hash(field));
+    const at = this.index.position(field);
     return at < 0 ? undefined : this.pairs[2 * at + 1];
   }
 

@@ -64,7 +64,11 @@ export class Keyspace {
 
   /** `get` for the read commands: also counts a keyspace hit or miss. */
   lookupRead(key: string): Value | undefined {
-    const v = this.get(key);
+    return this.counted(this.get(key));
+  }
+
+  /** `v`, counted as a keyspace hit, or a miss when it is undefined. */
+  private counted(v: Value | undefined): Value | undefined {
     if (v === undefined) this.misses++;
     else this.hits++;
     return v;
@@ -88,10 +92,7 @@ export class Keyspace {
 
   /** `lookupRead` of the key held in bytes [s, e) of `mem`, as `getBytes`. */
   lookupReadBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
-    const v = this.getBytes(mem, s, e);
-    if (v === undefined) this.misses++;
-    else this.hits++;
-    return v;
+    return this.counted(this.getBytes(mem, s, e));
   }
 
   /** True when `key` exists (and has not expired). */

@@ -39,6 +39,11 @@ export class Positions {
     return -1;
   }
 
+  /** The position of `s`, or -1, when the caller needs no hash of it afterwards. */
+  position(s: string): number {
+    return this.find(s, this.hash(s));
+  }
+
   /** Records `s` (hash `h`), just placed at position `at`. */
   added(s: string, at: number, h: number): void {
     if (this.table !== undefined) this.table.set(s, at, h);

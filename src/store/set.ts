@@ -46,7 +46,7 @@ export class SetValue implements Collection {
   }
 
   has(member: string): boolean {
-    return this.index.find(member, this.index.hash(member)) >= 0;
+    return this.index.position(member) >= 0;
   }
 
   /** Adds a member; false when it was there already. */

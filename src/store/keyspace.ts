@@ -113,13 +113,17 @@ export class Keyspace {
 
   /**
    * `set` of the key held in bytes [s, e) of `mem` (a request's argument): the key's string is
-   * built only when the key is new, or when some key has a TTL to drop.
+   * built only when the key is new (which has no TTL to drop), or to drop a TTL past 2^53 ms.
    */
   setBytes(mem: ByteBuffer, s: number, e: number, value: Value): void {
-    if (this.expires.size !== 0) return this.set(mem.latin1(s, e), value);
-    const h = hashOfBytes(mem.bytes, s, e);
-    if (!this.data.replaceBytes(mem.bytes, s, e, value, h)) {
-      this.data.set(mem.latin1(s, e), value, h);
+    const b = mem.bytes;
+    const h = hashOfBytes(b, s, e);
+    if (!this.data.replaceBytes(b, s, e, value, h)) {
+      return this.data.set(mem.latin1(s, e), value, h);
+    }
+    const expires = this.expires;
+    if (expires.size !== 0 && expires.deleteBytes(b, s, e, h) && this.farExpires.size !== 0) {
+      this.farExpires.delete(mem.latin1(s, e));
     }
   }
 

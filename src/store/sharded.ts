@@ -181,7 +181,16 @@ export class StringMap<V> {
 
   /** Removes `key`; false when it was not there. */
   delete(key: string, h: number = hashOf(key)): boolean {
-    const at = this.find(key, h);
+    return this.removeAt(this.find(key, h));
+  }
+
+  /** `delete` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
+  deleteBytes(b: Uint8Array, s: number, e: number, h: number): boolean {
+    return this.removeAt(this.findBytes(b, s, e, h));
+  }
+
+  /** Removes the entry whose key is at index `at` of `slots`; false when `at` is -1. */
+  private removeAt(at: number): boolean {
     if (at < 0) return false;
     const { slots, tags, mask } = this;
     // Empty the slot, moving back the entries after it that the hole would cut off from their
@@ -332,6 +341,13 @@ export class ShardedMap<V> {
 
   delete(key: string, h: number = hashOf(key)): boolean {
     if (!this.shards[h & SHARD_MASK].delete(key, h)) return false;
+    this.size--;
+    return true;
+  }
+
+  /** StringMap's `deleteBytes`. */
+  deleteBytes(b: Uint8Array, s: number, e: number, h: number): boolean {
+    if (!this.shards[h & SHARD_MASK].deleteBytes(b, s, e, h)) return false;
     this.size--;
     return true;
   }

@@ -99,6 +99,15 @@ Deno.test("the byte forms of lookupRead and set act as the string forms", () => 
   ks.setBytes(...inRequest("a"), "5");
   assert.equal(ks.expiryOf("a"), -1);
   assert.equal(ks.get("a"), "5");
+  // A TTL past 2^53 ms (kept exactly beside the rounded one) goes too; other keys keep theirs.
+  const later = Date.now() + 120_000;
+  ks.setWithExpiry("far", "f", 2n ** 60n);
+  ks.setWithExpiry("near", "n", later);
+  ks.setBytes(...inRequest("far"), "g");
+  ks.setBytes(...inRequest("b"), "h");
+  assert.deepEqual([ks.expiryOf("far"), ks.expiryOf("b"), ks.expiryOf("near")], [-1, -1, later]);
+  assert.equal(ks.expires.size, 1);
+  assert.equal(ks["farExpires"].size, 0, "the exact far time went with the TTL");
   // overwriteBytes keeps the TTL, as overwrite does, and never adds a key.
   const at = Date.now() + 60_000;
   ks.setWithExpiry("t", "6", at);

@@ -176,6 +176,15 @@ Deno.test("a key's bytes hash and look up as its string does", () => {
   const [s2, e2] = place("\u00ffnot a key\u0000");
   assert.equal(map.replaceBytes(buf, s2, e2, -2, hashOfBytes(buf, s2, e2)), false);
   assert.equal(map.size, size, "replaceBytes never adds a key");
+  // deleteBytes removes what delete would, and only that.
+  assert.equal(map.deleteBytes(buf, s2, e2, hashOfBytes(buf, s2, e2)), false);
+  const left = new Set(keys);
+  for (const k of keys.slice(0, 1000)) {
+    const [s3, e3] = place(k);
+    assert.equal(map.deleteBytes(buf, s3, e3, hashOfBytes(buf, s3, e3)), left.delete(k));
+  }
+  assert.equal(map.size, left.size);
+  for (const k of keys) assert.equal(map.has(k), left.has(k));
 });
 
 Deno.test("a byte lookup compares every byte of a key whose hash byte and slot match", () => {

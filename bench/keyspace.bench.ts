@@ -4,7 +4,7 @@
 //
 // A request's key is a fresh string, decoded from the request's bytes: the "fresh key" cases
 // build it as the server does, and compare our tables with V8's Map, which looks each fresh
-// string up in V8's string table (see src/store/sharded.ts).
+// string up in V8's string table (see src/store/stringmap.ts).
 import { Keyspace } from "../src/store/keyspace.ts";
 import { Janitor } from "../src/store/expiry.ts";
 import { ByteBuffer } from "../src/protocol/latin1.ts";

@@ -1,5 +1,5 @@
 // SCAN cursors. A cursor names a live iterator kept here: over the keyspace or a set or sorted
-// set, a StringMap walk (sharded.ts: Redis's dictScan order, which sees every entry present from
+// set, a StringMap walk (stringmap.ts: Redis's dictScan order, which sees every entry present from
 // its start to its end, whatever is added or deleted meanwhile, and holds only its position);
 // over a hash, a Map iterator, which does the same. It is kept with the thing it walks (the
 // keyspace, or one hash, set or sorted set): a cursor handed out by HSCAN on one key is not valid

@@ -11,6 +11,8 @@ const KEYS_PER_ROUND = 20;
 const ACCEPTABLE_STALE = 0.1;
 /** Longest one cycle may run, in ms, whatever the interval. */
 const MAX_CYCLE_MS = 5;
+/** Time a tick gives the keyspace's table resizes, in ms (Redis's activerehashing: 1). */
+const RESIZE_MS = 1;
 
 /** What the janitor has done, for STATS and INFO. */
 export interface JanitorStats {
@@ -58,7 +60,13 @@ export class Janitor {
 
   /** Starts cycling on the interval. */
   start(): void {
-    this.timer ??= setInterval(() => this.cycle(), this.intervalMs);
+    this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+  }
+
+  /** What runs on the interval: a table resize in progress is moved on, then a cycle runs. */
+  tick(): void {
+    this.keyspace.advanceResize(performance.now() + RESIZE_MS);
+    this.cycle();
   }
 
   /** Stops cycling. */
@@ -83,7 +91,7 @@ export class Janitor {
         this.cursor ??= expires.entries();
         const r = this.cursor.next();
         if (r.done) {
-          // The walk reached the end: the next round starts over from the first shard.
+          // The walk reached the end: the next round starts over from the start.
           this.cursor = undefined;
           passEnded = true;
           break;

@@ -1,8 +1,8 @@
 // The keyspace: a table from key to value and, as in Redis, a second table from key to its
-// expiry time for the keys that have one (both ShardedMaps, see sharded.ts). Every access goes
+// expiry time for the keys that have one (both StringMaps, see stringmap.ts). Every access goes
 // through here, so lazy expiry happens in one place: a key whose time has passed is deleted the
 // moment anyone looks at it.
-import { hashOf, hashOfBytes, ShardedMap } from "./sharded.ts";
+import { hashOf, hashOfBytes, StringMap } from "./stringmap.ts";
 import type { ByteBuffer } from "../protocol/latin1.ts";
 
 /** What every collection type (list, hash, set, sorted set) offers the generic commands. */
@@ -28,12 +28,12 @@ export type ExpiryTime = number | bigint;
 
 /** The keyspace of one database. */
 export class Keyspace {
-  readonly data = new ShardedMap<Value>();
+  readonly data = new StringMap<Value>();
   /**
    * Absolute expiry time in Unix milliseconds, for keys that have one. A time past 2^53 ms is
    * rounded here (it never comes anyway) and kept exactly in `farExpires` for the TTL replies.
    */
-  readonly expires = new ShardedMap<number>();
+  readonly expires = new StringMap<number>();
   private readonly farExpires = new Map<string, bigint>();
   /** Keys deleted because their TTL passed, lazily or by the janitor. */
   expiredKeys = 0;
@@ -119,7 +119,8 @@ export class Keyspace {
     const b = mem.bytes;
     const h = hashOfBytes(b, s, e);
     if (!this.data.replaceBytes(b, s, e, value, h)) {
-      return this.data.set(mem.latin1(s, e), value, h);
+      this.data.set(mem.latin1(s, e), value, h);
+      return;
     }
     const expires = this.expires;
     if (expires.size !== 0 && expires.deleteBytes(b, s, e, h) && this.farExpires.size !== 0) {
@@ -213,6 +214,15 @@ export class Keyspace {
     const h = hashOf(key);
     if (this.get(key, h) === undefined) return false;
     return this.dropExpiry(key, h);
+  }
+
+  /**
+   * Moves the resizes of both tables on until they are done or `performance.now()` passes
+   * `deadline` (the janitor's tick): a table nobody writes to finishes too.
+   */
+  advanceResize(deadline: number): void {
+    if (this.data.advanceResize(deadline)) return;
+    this.expires.advanceResize(deadline);
   }
 
   /** Deletes every key. */

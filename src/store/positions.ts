@@ -1,9 +1,9 @@
 // Where each of a collection's strings sits in the array that holds them, for hashes (fields,
 // each followed by its value) and sets (members). A small collection keeps no table: a lookup
 // searches the array, as Redis searches a listpack, and the collection needs no memory beyond
-// its strings. From INDEX_FROM strings a StringMap (see sharded.ts: a V8 Map would look every
+// its strings. From INDEX_FROM strings a StringMap (see stringmap.ts: a V8 Map would look every
 // fresh string up in the global string table) maps each string to its position.
-import { hashOf, StringMap } from "./sharded.ts";
+import { hashOf, StringMap } from "./stringmap.ts";
 
 /**
  * Strings from which a collection keeps a table of them. Below, a search compares at most this

@@ -8,7 +8,7 @@
 // (forward, span) pairs in one pool, in blocks reused by level through free lists. Node 0 is
 // the header, so index 0 also means "none" for forward and backward links.
 
-import { StringMap } from "./sharded.ts";
+import { StringMap } from "./stringmap.ts";
 
 /** Redis's ZSKIPLIST_MAXLEVEL and ZSKIPLIST_P. */
 const MAX_LEVEL = 32;

@@ -1,9 +1,10 @@
-// ShardedMap: the keyspace's open-addressing tables, checked against a Map model.
+// StringMap: the keyspace's open-addressing table, resized a step at a time, checked against a
+// Map model.
 import assert from "node:assert/strict";
-import { hashOf, hashOfBytes, ShardedMap, SHARDS, StringMap } from "../../src/store/sharded.ts";
+import { hashOf, hashOfBytes, StringMap } from "../../src/store/stringmap.ts";
 import { seededRandom } from "../helpers/random.ts";
 
-function assertSame(map: ShardedMap<number>, model: Map<string, number>): void {
+function assertSame(map: StringMap<number>, model: Map<string, number>): void {
   assert.equal(map.size, model.size);
   for (const [k, v] of model) assert.equal(map.get(k), v, `value of ${k}`);
   assert.deepEqual([...map.keys()].sort(), [...model.keys()].sort());
@@ -11,10 +12,11 @@ function assertSame(map: ShardedMap<number>, model: Map<string, number>): void {
 
 Deno.test("random sets and deletes match a Map through growth and shrinking", () => {
   const rand = seededRandom(7);
-  const map = new ShardedMap<number>();
+  const map = new StringMap<number>();
   const model = new Map<string, number>();
-  // Few distinct keys per shard at first (long probe runs in small tables), then many, then
-  // deletes down to nothing: every resize and every back-shift of a delete is exercised.
+  // Few distinct keys at first (long probe runs in small tables), then many (resizes a step at
+  // a time, with writes and deletes in their midst), then deletes down to nothing: every kind of
+  // resize and every back-shift of a delete is exercised.
   const phases = [[20_000, 3_000, 0.3], [60_000, 40_000, 0.2], [80_000, 40_000, 0.9]];
   for (const [ops, keys, pDelete] of phases) {
     for (let i = 0; i < ops; i++) {
@@ -36,15 +38,15 @@ Deno.test("random sets and deletes match a Map through growth and shrinking", ()
   assert.equal(map.get("k1"), undefined);
 });
 
-Deno.test("keys that share a shard and a home slot are all found and deleted", () => {
-  // Keys whose hashes agree in the shard bits and the low slot bits collide in every table up to 64 slots:
-  // deleting from the middle of their probe run must keep the rest reachable.
-  const map = new ShardedMap<number>();
+Deno.test("keys that share a home slot are all found and deleted", () => {
+  // Keys whose hashes agree in the low 6 bits collide in every table up to 64 slots: deleting
+  // from the middle of their probe run must keep the rest reachable.
+  const map = new StringMap<number>();
   const colliding: string[] = [];
-  const target = hashOf("x0") & (SHARDS * 64 - 1);
+  const target = hashOf("x0") & 63;
   for (let i = 1; colliding.length < 40; i++) {
     const k = `x${i}`;
-    if ((hashOf(k) & (SHARDS * 64 - 1)) === target) colliding.push(k);
+    if ((hashOf(k) & 63) === target) colliding.push(k);
   }
   colliding.forEach((k, i) => map.set(k, i));
   for (let i = 0; i < colliding.length; i += 3) assert.equal(map.delete(colliding[i]), true);
@@ -54,7 +56,7 @@ Deno.test("keys that share a shard and a home slot are all found and deleted", (
 
 Deno.test("an iterator yields every key present throughout once, whatever is added or deleted (no shrink)", () => {
   const rand = seededRandom(11);
-  const map = new ShardedMap<number>();
+  const map = new StringMap<number>();
   for (let i = 0; i < 20_000; i++) map.set(`s${i}`, i);
   const stable = new Set<string>();
   for (let i = 0; i < 20_000; i += 2) stable.add(`s${i}`);
@@ -62,7 +64,7 @@ Deno.test("an iterator yields every key present throughout once, whatever is add
   let added = 0;
   for (const k of map.keys()) {
     seen.set(k, (seen.get(k) ?? 0) + 1);
-    // Delete odd keys, add new ones (growing shards the walk has not reached, and ones it has).
+    // Delete odd keys, add new ones (the table grows a step at a time under the walk).
     const victim = `s${2 * Math.floor(rand() * 10_000) + 1}`;
     map.delete(victim);
     for (let j = 0; j < 2; j++) map.set(`n${added++}`, 0);
@@ -75,7 +77,7 @@ Deno.test("an iterator yields every key present throughout once, whatever is add
 });
 
 Deno.test("entries yield current values and skip keys deleted before their turn", () => {
-  const map = new ShardedMap<number>();
+  const map = new StringMap<number>();
   for (let i = 0; i < 5000; i++) map.set(`e${i}`, i);
   const it = map.entries();
   const first = it.next().value as [string, number];
@@ -93,8 +95,8 @@ Deno.test("entries yield current values and skip keys deleted before their turn"
   assert.equal(rest.length, firstOdd ? 2499 : 2500, "every odd key but the first yielded");
 });
 
-Deno.test("clear empties every shard and a walk in progress ends", () => {
-  const map = new ShardedMap<string>();
+Deno.test("clear empties the table and a walk in progress ends", () => {
+  const map = new StringMap<string>();
   for (let i = 0; i < 3000; i++) map.set(`c${i}`, "v");
   const it = map.keys();
   it.next();
@@ -140,7 +142,7 @@ Deno.test("a walk of one table sees every key present throughout while it grows 
 
 Deno.test("a key's bytes hash and look up as its string does", () => {
   const rand = seededRandom(11);
-  const map = new ShardedMap<number>();
+  const map = new StringMap<number>();
   const keys: string[] = [];
   for (let i = 0; i < 3000; i++) {
     // Any byte, 0 and 255 among them; lengths from 0 to past the short-string paths.
@@ -189,7 +191,7 @@ Deno.test("a key's bytes hash and look up as its string does", () => {
 
 Deno.test("a byte lookup compares every byte of a key whose hash byte and slot match", () => {
   // Two keys of one length that differ in their first byte only, with the same hash byte and
-  // home slot in a 4-slot table (bits 22-29 and 10-11 of the hash, see sharded.ts): a lookup of
+  // home slot in a 4-slot table (bits 22-29 and 0-1 of the hash, see stringmap.ts): a lookup of
   // one passes the other and must tell them apart by their bytes.
   const candidates: string[] = [];
   for (const suffix of ["-key", "-another", "-third"]) {
@@ -199,7 +201,7 @@ Deno.test("a byte lookup compares every byte of a key whose hash byte and slot m
   let pair: [string, string] | undefined;
   for (const k of candidates) {
     const h = hashOf(k);
-    const slot = `${k.length}:${h >>> 22}:${(h >>> 10) & 3}`;
+    const slot = `${k.length}:${h >>> 22}:${h & 3}`;
     const other = seen.get(slot);
     if (other !== undefined) {
       pair = [other, k];
@@ -217,4 +219,99 @@ Deno.test("a byte lookup compares every byte of a key whose hash byte and slot m
   assert.equal(table.getBytes(buf, 0, buf.length, h), undefined);
   assert.equal(table.replaceBytes(buf, 0, buf.length, 2, h), false);
   assert.equal(table.get(stored), 1);
+});
+
+Deno.test("mid-resize, every key is found once, in either table, and writes land in one", () => {
+  const map = new StringMap<number>();
+  const model = new Map<string, number>();
+  // 2,048 slots hold up to 1,536 keys; the next key starts a resize to 4,096 slots, which takes
+  // two writes to allocate and 64 more to move the old table's entries.
+  for (let i = 0; i < 1540; i++) {
+    map.set(`m${i}`, i);
+    model.set(`m${i}`, i);
+  }
+  assert.equal(map.resizing, true);
+  // Each write moves the resize on by 32 slots of 2,048.
+  for (let step = 0; map.resizing; step++) {
+    // Between steps: update, delete and add keys, wherever they are now.
+    const i = step * 7;
+    map.set(`m${i}`, -i);
+    model.set(`m${i}`, -i);
+    // Deleted by its string or by its bytes, in turn.
+    const gone = `m${i + 3}`;
+    const bytes = new TextEncoder().encode(gone);
+    assert.equal(
+      step % 2 === 0
+        ? map.delete(gone)
+        : map.deleteBytes(bytes, 0, bytes.length, hashOfBytes(bytes, 0, bytes.length)),
+      model.delete(gone),
+    );
+    map.set(`n${step}`, step);
+    model.set(`n${step}`, step);
+    assert.equal(map.size, model.size);
+    for (const [k, v] of model) assert.equal(map.get(k), v, `${k} at step ${step}`);
+    const each: string[] = [];
+    map.forEach((_, k) => each.push(k));
+    assert.deepEqual(each.sort(), [...model.keys()].sort(), `forEach at step ${step}`);
+    assert.deepEqual(
+      [...map.entries()].sort(),
+      [...model.entries()].sort(),
+      `walk at step ${step}`,
+    );
+  }
+  assert.equal(map.advanceResize(Infinity), false, "nothing left to move");
+  assert.equal(map.resizing, false);
+  for (const [k, v] of model) assert.equal(map.get(k), v);
+});
+
+Deno.test("a big table resizes only as writes (or advanceResize) move it on", () => {
+  const map = new StringMap<number>();
+  for (let i = 0; i < 100_000; i++) map.set(`b${i}`, i);
+  // 100,000 keys left a resize under way (the last doubling, at 98,305, to 262,144 slots), and
+  // reads alone never finish it; a clone finishes it first.
+  for (let i = 0; i < 1000; i++) map.get(`b${i}`);
+  assert.equal(map.resizing, true);
+  const copy = map.clone();
+  assert.deepEqual([map.resizing, copy.resizing], [false, false]);
+  for (let i = 0; i < 100_000; i += 997) {
+    assert.equal(copy.get(`b${i}`), i);
+    assert.equal(map.get(`b${i}`), i);
+  }
+  // Deleting nearly all shrinks it a step at a time; the survivors stay. advanceResize finishes
+  // what the writes leave.
+
+  for (let i = 0; i < 100_000; i++) if (i % 1000 !== 0) map.delete(`b${i}`);
+  assert.equal(map.size, 100);
+  if (map.resizing) assert.equal(map.advanceResize(Infinity), false);
+  assert.equal(map.resizing, false);
+  assert.deepEqual(
+    [...map.keys()].sort(),
+    [...copy.keys()].filter((k) => +k.slice(1) % 1000 === 0).sort(),
+  );
+});
+
+Deno.test("a resize out of a table with chunks never written stores new keys in the new one", () => {
+  // Keys whose homes in a 4,096-slot table all lie in its first 2,048 slots leave its second
+  // chunk unwritten; the table then shrinks while keys homed in that chunk arrive.
+  const low: string[] = [];
+  const high: string[] = [];
+  for (let i = 0; low.length < 1600 || high.length < 200; i++) {
+    const k = `u${i}`;
+    ((hashOf(k) & 2048) === 0 ? low : high).push(k);
+  }
+  const map = new StringMap<number>();
+  const model = new Map<string, number>();
+  const put = (k: string, v: number) => {
+    map.set(k, v);
+    model.set(k, v);
+  };
+  low.slice(0, 1600).forEach(put);
+  map.advanceResize(Infinity);
+  // Below 512 keys of 4,096 slots: the shrink to 2,048 starts; then keys homed high arrive.
+  for (const k of low.slice(0, 1100)) assert.equal(map.delete(k), model.delete(k));
+  assert.equal(map.resizing, true);
+  high.slice(0, 200).forEach(put);
+  map.advanceResize(Infinity);
+  assert.equal(map.size, model.size);
+  for (const [k, v] of model) assert.equal(map.get(k), v);
 });

@@ -1,0 +1,534 @@
+// StringMap: the string-keyed hash table of our own that holds the keyspace (values and expiry
+// times), and indexes the members of big sets, hashes and sorted sets.
+//
+// Why not a JavaScript Map: when a Map hashes a string it has not hashed before, V8 looks the
+// string up in its global string table, which holds every key stored so far. Every key in a
+// request is a fresh string, so every GET and SET paid for that probe: perf put 15-20% of the
+// server's CPU under GET -P 16 in it, and 43% of an in-process ZADD batch went to the member
+// lookup. In alternating runs of GET -P 16 the Map-based server did 470K-500K requests/s at
+// 2.0-2.2 µs of CPU each, these tables 650K-770K at 1.3-1.55 µs (redis-server: 800K, 0.9 µs).
+// A key here is hashed by our own seeded FNV-1a over its chars and compared with `===`, which
+// compares contents and leaves the string table alone. bench/keyspace.bench.ts compares both.
+// The hottest commands (GET, SET, INCR) go further and look a key up by its bytes in the
+// request (`hashOfBytes`, `getBytes`, `replaceBytes`), so that no string is built for it.
+//
+// One table holds the whole keyspace, and it never stops the loop to resize: as Redis's dict,
+// a table that must grow or shrink hands over to a new one and moves its entries there a few at
+// a time, at each write and on the janitor's tick, while lookups search both. Its slots lie in
+// chunks of CHUNK elements that the new table takes where it first writes, reusing those the
+// old one has emptied: V8 fills a new array at once, and on this VM touching fresh memory costs
+// ~3.4 ns a byte (a 4M-slot array: 117 ms), where Redis's calloc'd table takes its page faults
+// as it fills. Before, the keyspace was 1,024 tables each resized at once, and a big set's
+// index one table resized at once (2,257 ms for one insert at 1.5M members); one table costs
+// about the same CPU per request (README, "One keyspace table").
+
+/** Elements in a chunk of a table's slots (two per slot: the key, then its value). */
+const CHUNK_BITS = 12;
+const CHUNK = 1 << CHUNK_BITS;
+const CHUNK_MASK = CHUNK - 1;
+/** Slots a table starts with and never shrinks below; a power of two. */
+const MIN_CAPACITY = 4;
+/** Slots of the old table moved per write while a resize goes on. */
+const MOVES_PER_WRITE = 32;
+/**
+ * The key left in a slot of the old table whose entry has moved or been deleted during a
+ * resize: a probe passes it as a used slot. Keys are byte strings (one char per byte, below
+ * 256), so it equals no key and matches no key's bytes.
+ */
+const MOVED = "\u0100";
+
+/**
+ * The hash seed, random per process as Redis's siphash key is: a client cannot compute keys
+ * that all land in one probe sequence (the hash of every key is its table position).
+ */
+const SEED = crypto.getRandomValues(new Uint32Array(1))[0];
+
+/** The hash of a key: FNV-1a over all its chars (one byte each), from a per-process seed. */
+export function hashOf(key: string): number {
+  const n = key.length;
+  let h = SEED ^ n;
+  for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+  // 30 bits, a small integer to V8: the low ones pick the home slot, the top 8 are the tag.
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+/** `hashOf` of the byte string held in bytes [s, e) of `b`, without building it. */
+export function hashOfBytes(b: Uint8Array, s: number, e: number): number {
+  let h = SEED ^ (e - s);
+  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 16777619);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
+
+/** True when the byte string `k` holds exactly the bytes [s, e) of `b`. */
+function sameBytes(k: string, b: Uint8Array, s: number, e: number): boolean {
+  if (k.length !== e - s) return false;
+  for (let i = 0; i < k.length; i++) if (k.charCodeAt(i) !== b[s + i]) return false;
+  return true;
+}
+
+/** The byte of hash `h` kept beside its key; above the bits a home slot uses below 2^22 slots. */
+function tagOf(h: number): number {
+  return h >>> 22;
+}
+
+/** `n` elements holding undefined (a chunk: at most CHUNK, so V8 allocates it fast). */
+function emptySlots(n: number): unknown[] {
+  return new Array<unknown>(n).fill(undefined);
+}
+
+/** A table's slots in chunks: the key of slot i is element 2i, its value element 2i + 1. */
+type Chunks = unknown[][];
+
+/**
+ * The chunk a table holds where no slot has been written yet: it reads as free slots and is
+ * never written (a write takes a chunk of its own first, see `StringMap.own`).
+ */
+const UNWRITTEN: unknown[] = Object.freeze(emptySlots(CHUNK)) as unknown[];
+
+/** The chunks of a table of `capacity` slots: one of its own when it fits in one, else none yet. */
+function newChunks(capacity: number): Chunks {
+  if (2 * capacity <= CHUNK) return [emptySlots(2 * capacity)];
+  return new Array<unknown[]>((2 * capacity) >> CHUNK_BITS).fill(UNWRITTEN);
+}
+
+function read(chunks: Chunks, at: number): unknown {
+  return chunks[at >> CHUNK_BITS][at & CHUNK_MASK];
+}
+
+function write(chunks: Chunks, at: number, v: unknown): void {
+  chunks[at >> CHUNK_BITS][at & CHUNK_MASK] = v;
+}
+
+/** The element index of `key` (hash `h`) in a table, or -1. Open addressing, linear probing. */
+function probe(chunks: Chunks, tags: Uint8Array, mask: number, key: string, h: number): number {
+  const tag = tagOf(h);
+  for (let i = h & mask;; i = (i + 1) & mask) {
+    const k = read(chunks, 2 * i);
+    if (k === undefined) return -1;
+    if (tags[i] === tag && k === key) return 2 * i;
+  }
+}
+
+/** `probe` for the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
+function probeBytes(
+  chunks: Chunks,
+  tags: Uint8Array,
+  mask: number,
+  b: Uint8Array,
+  s: number,
+  e: number,
+  h: number,
+): number {
+  const tag = tagOf(h);
+  for (let i = h & mask;; i = (i + 1) & mask) {
+    const k = read(chunks, 2 * i) as string | undefined;
+    if (k === undefined) return -1;
+    if (tags[i] === tag && sameBytes(k, b, s, e)) return 2 * i;
+  }
+}
+
+/** Pushes onto `keys` (and their hashes onto `hashes`) the keys whose home slot is `at`. */
+function collect(chunks: Chunks, mask: number, at: number, keys: string[], hashes: number[]): void {
+  // In the run of used slots from `at` on: linear probing leaves no free slot between a key and
+  // its home.
+  for (let i = at;; i = (i + 1) & mask) {
+    const k = read(chunks, 2 * i) as string | undefined;
+    if (k === undefined) return;
+    const h = hashOf(k);
+    if ((h & mask) !== at) continue;
+    keys.push(k);
+    hashes.push(h);
+  }
+}
+
+/** Bits of a 32-bit integer in reverse order. */
+function reverseBits(x: number): number {
+  x = ((x >>> 1) & 0x55555555) | ((x & 0x55555555) << 1);
+  x = ((x >>> 2) & 0x33333333) | ((x & 0x33333333) << 2);
+  x = ((x >>> 4) & 0x0f0f0f0f) | ((x & 0x0f0f0f0f) << 4);
+  x = ((x >>> 8) & 0x00ff00ff) | ((x & 0x00ff00ff) << 8);
+  return ((x >>> 16) | (x << 16)) >>> 0;
+}
+
+/**
+ * The home slot after `cursor` in a table of `mask + 1` slots, in Redis's dictScan order (the
+ * counter is incremented from its highest bit down); 0 after the last.
+ */
+function nextCursor(cursor: number, mask: number): number {
+  return reverseBits(reverseBits((cursor | ~mask) >>> 0) + 1);
+}
+
+/**
+ * The old table a resize empties into the new one, in slot order. Its slots below `moved` are
+ * empty and their chunks gone, so its searches skip them: a key at or past `moved` whose home
+ * lies below was in an unbroken run from its home, which now goes on at `moved`. A search ends
+ * at a free slot, or after the last slot left, as all of them may be used.
+ */
+class OldTable {
+  /** Slots moved so far. */
+  moved = 0;
+  constructor(readonly chunks: Chunks, readonly tags: Uint8Array, readonly mask: number) {}
+
+  /** The element index of the key with hash `h` that `matches`, or -1. */
+  find(h: number, matches: (k: string) => boolean): number {
+    const { chunks, tags, mask, moved } = this;
+    const tag = tagOf(h);
+    let i = Math.max(h & mask, moved);
+    for (let left = mask + 1 - moved; left > 0; left--, i = ((i + 1) & mask) || moved) {
+      const k = read(chunks, 2 * i) as string | undefined;
+      if (k === undefined) return -1;
+      if (tags[i] === tag && matches(k)) return 2 * i;
+    }
+    return -1;
+  }
+
+  /**
+   * Stores a new key (hash `h`, absent from both tables) here, if its home and the free slot
+   * its run leads to lie among the slots left, and returns true; false otherwise.
+   */
+  add(key: string, value: unknown, h: number): boolean {
+    const { chunks, tags, mask, moved } = this;
+    const home = h & mask;
+    if (home < moved) return false;
+    // Up to the last slot: past it, the run would go on among the slots moved.
+    for (let i = home; i <= mask; i++) {
+      // A chunk this table never wrote stays unwritten (its slots are all free).
+      if (chunks[(2 * i) >> CHUNK_BITS] === UNWRITTEN) return false;
+      const k = read(chunks, 2 * i);
+      if (k !== undefined && k !== MOVED) continue;
+      write(chunks, 2 * i, key);
+      write(chunks, 2 * i + 1, value);
+      tags[i] = tagOf(h);
+      return true;
+    }
+    return false;
+  }
+
+  /** Removes the key with hash `h` that `matches` (its slot stays used); false if none. */
+  remove(h: number, matches: (k: string) => boolean): boolean {
+    const at = this.find(h, matches);
+    if (at < 0) return false;
+    write(this.chunks, at, MOVED);
+    write(this.chunks, at + 1, undefined);
+    return true;
+  }
+
+  /** `collect` of the keys whose home slot is `at`, over the slots left. */
+  collect(at: number, keys: string[], hashes: number[]): void {
+    const { chunks, mask, moved } = this;
+    let i = Math.max(at, moved);
+    for (let left = mask + 1 - moved; left > 0; left--, i = ((i + 1) & mask) || moved) {
+      const k = read(chunks, 2 * i) as string | undefined;
+      if (k === undefined) return;
+      if (k === MOVED) continue;
+      const h = hashOf(k);
+      if ((h & mask) !== at) continue;
+      keys.push(k);
+      hashes.push(h);
+    }
+  }
+}
+
+/**
+ * A string-keyed hash table: slots in chunks, two elements each, the key (undefined in a free
+ * slot) and its value, and beside them a byte of each key's hash. A probe compares that byte
+ * first, so a miss reads the key of only 1 in 256 slots it passes. Memory decided the layout
+ * (1M keys, RSS, V8 Maps: 157 bytes a key): the whole hash in the slot array took 191, a
+ * parallel Int32Array of hashes 174, no hash at all 156 but a GET of a missing key cost 35%
+ * more, one byte 163 (145 since the arrays are allocated at their final size).
+ * Open addressing with linear probing; deleting shifts the entries after the hole back, so
+ * there are no tombstones and probes stay short however many deletes ran. The order of keys is
+ * the table's, as in Redis. Values must not be undefined.
+ *
+ * A resize (past 3/4 full, or below 1/8) makes a new table the one in use and moves the old
+ * one's entries into it, MOVES_PER_WRITE slots per write (and more on `advanceResize`), in slot
+ * order. Meanwhile a key lives in exactly one of the two: a lookup that misses the new table
+ * searches the old, and new keys go to the new one. A table that fits in one chunk before and
+ * after resizes at once. The new table takes a chunk where it first writes, and a drained chunk
+ * of the old table serves as the next one: entries from an old slot land near the same slot of
+ * the new table (or the same plus the old size), so the new table's chunks are needed in the
+ * order the old table's are freed, and a resize allocates only what the table grows by.
+ */
+export class StringMap<V> {
+  private chunks: Chunks = newChunks(MIN_CAPACITY);
+  private tags: Uint8Array = new Uint8Array(MIN_CAPACITY);
+  private mask = MIN_CAPACITY - 1;
+  /** The old table, while a resize goes on. */
+  private old: OldTable | undefined;
+  /** Drained chunks of the old table, emptied, for the new one to take. */
+  private spare: unknown[][] = [];
+  /** Number of entries. */
+  size = 0;
+
+  /** True while a resize goes on (two tables to search). */
+  get resizing(): boolean {
+    return this.old !== undefined;
+  }
+
+  get(key: string, h: number = hashOf(key)): V | undefined {
+    const at = probe(this.chunks, this.tags, this.mask, key, h);
+    if (at >= 0) return read(this.chunks, at + 1) as V;
+    const old = this.old;
+    if (old === undefined) return undefined;
+    const was = old.find(h, (k) => k === key);
+    return was < 0 ? undefined : read(old.chunks, was + 1) as V;
+  }
+
+  /** `get` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
+  getBytes(b: Uint8Array, s: number, e: number, h: number): V | undefined {
+    const at = probeBytes(this.chunks, this.tags, this.mask, b, s, e, h);
+    if (at >= 0) return read(this.chunks, at + 1) as V;
+    const old = this.old;
+    if (old === undefined) return undefined;
+    const was = old.find(h, (k) => sameBytes(k, b, s, e));
+    return was < 0 ? undefined : read(old.chunks, was + 1) as V;
+  }
+
+  /** Replaces the value of the key held in bytes [s, e) of `b`; false when there is none. */
+  replaceBytes(b: Uint8Array, s: number, e: number, value: V, h: number): boolean {
+    let chunks = this.chunks;
+    let at = probeBytes(chunks, this.tags, this.mask, b, s, e, h);
+    if (at < 0) {
+      const old = this.old;
+      if (old === undefined) return false;
+      chunks = old.chunks;
+      at = old.find(h, (k) => sameBytes(k, b, s, e));
+      if (at < 0) return false;
+    }
+    write(chunks, at + 1, value);
+    return true;
+  }
+
+  has(key: string, h: number = hashOf(key)): boolean {
+    return this.get(key, h) !== undefined;
+  }
+
+  /** Stores `value` at `key`; true when the key is new. */
+  set(key: string, value: V, h: number = hashOf(key)): boolean {
+    const { chunks, tags, mask } = this;
+    const tag = tagOf(h);
+    let i = h & mask;
+    for (;; i = (i + 1) & mask) {
+      const k = read(chunks, 2 * i);
+      if (k === undefined) break;
+      if (tags[i] === tag && k === key) {
+        write(chunks, 2 * i + 1, value);
+        return false;
+      }
+    }
+    const old = this.old;
+    if (old !== undefined) {
+      const was = old.find(h, (k) => k === key);
+      if (was >= 0) {
+        write(old.chunks, was + 1, value);
+        return false;
+      }
+    }
+    // Mid-resize, a new key whose run in the old table lies ahead of the move goes there, to move
+    // in its turn: the new table then takes its chunks in the order the old one frees its own.
+    if (old === undefined || !old.add(key, value, h)) {
+      this.own(i);
+      write(chunks, 2 * i, key);
+      write(chunks, 2 * i + 1, value);
+      tags[i] = tag;
+    }
+    this.size++;
+    if (old !== undefined) this.move(MOVES_PER_WRITE);
+    else if (this.size * 4 > (mask + 1) * 3) this.resize((mask + 1) * 2);
+    return true;
+  }
+
+  /** Removes `key`; false when it was not there. */
+  delete(key: string, h: number = hashOf(key)): boolean {
+    const at = probe(this.chunks, this.tags, this.mask, key, h);
+    if (at >= 0) this.cut(at / 2);
+    else if (!this.old?.remove(h, (k) => k === key)) return false;
+    this.removed();
+    return true;
+  }
+
+  /** `delete` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
+  deleteBytes(b: Uint8Array, s: number, e: number, h: number): boolean {
+    const at = probeBytes(this.chunks, this.tags, this.mask, b, s, e, h);
+    if (at >= 0) this.cut(at / 2);
+    else if (!this.old?.remove(h, (k) => sameBytes(k, b, s, e))) return false;
+    this.removed();
+    return true;
+  }
+
+  /** Counts an entry removed, and moves a resize on or starts one. */
+  private removed(): void {
+    const old = this.old;
+    this.size--;
+    if (old !== undefined) this.move(MOVES_PER_WRITE);
+    else if (this.size * 8 < this.mask + 1 && this.mask > MIN_CAPACITY - 1) {
+      // Below 1/8 full: give the memory back (an emptied table would keep it all).
+      this.resize((this.mask + 1) / 2);
+    }
+  }
+
+  /** Gives slot `i` of the table in use a chunk of its own, if it has none yet. */
+  private own(i: number): void {
+    const c = (2 * i) >> CHUNK_BITS;
+    if (this.chunks[c] === UNWRITTEN) this.chunks[c] = this.spare.pop() ?? emptySlots(CHUNK);
+  }
+
+  /** Empties slot `hole`, moving back the entries after it that it would cut off from home. */
+  private cut(hole: number): void {
+    const { chunks, tags, mask } = this;
+    for (let j = (hole + 1) & mask;; j = (j + 1) & mask) {
+      const k = read(chunks, 2 * j) as string | undefined;
+      if (k === undefined) break;
+      // The entry at j may fill the hole when the hole lies between its home slot and j.
+      if (((j - (hashOf(k) & mask)) & mask) >= ((j - hole) & mask)) {
+        write(chunks, 2 * hole, k);
+        write(chunks, 2 * hole + 1, read(chunks, 2 * j + 1));
+        tags[hole] = tags[j];
+        hole = j;
+      }
+    }
+    write(chunks, 2 * hole, undefined);
+    write(chunks, 2 * hole + 1, undefined);
+  }
+
+  /** Starts a resize to `capacity` slots, done at once when both tables fit in one chunk. */
+  private resize(capacity: number): void {
+    this.old = new OldTable(this.chunks, this.tags, this.mask);
+    this.chunks = newChunks(capacity);
+    this.tags = new Uint8Array(capacity);
+    this.mask = capacity - 1;
+    if (this.old.chunks.length === 1 && this.chunks.length === 1) this.finishResize();
+  }
+
+  /** Moves the entries of up to `slots` slots of the old table into the table in use. */
+  private move(slots: number): void {
+    const old = this.old!;
+    const { chunks, tags, mask } = this;
+    const from = old.chunks;
+    const end = Math.min(old.moved + slots, old.mask + 1);
+    for (let i = old.moved; i < end; i++) {
+      const k = read(from, 2 * i) as string | undefined;
+      if (k === undefined || k === MOVED) continue;
+      const h = hashOf(k);
+      let j = h & mask;
+      while (read(chunks, 2 * j) !== undefined) j = (j + 1) & mask;
+      this.own(j);
+      write(chunks, 2 * j, k);
+      write(chunks, 2 * j + 1, read(from, 2 * i + 1));
+      tags[j] = tagOf(h);
+      write(from, 2 * i, MOVED);
+      write(from, 2 * i + 1, undefined);
+    }
+    // Each chunk moved through goes to the spares (probes skip it from now on).
+    for (let c = old.moved >> (CHUNK_BITS - 1); c < end >> (CHUNK_BITS - 1); c++) {
+      if (from[c] !== UNWRITTEN) this.spare.push(from[c].fill(undefined));
+      from[c] = UNWRITTEN;
+    }
+    old.moved = end;
+    if (end > old.mask) {
+      this.old = undefined;
+      this.spare = [];
+    }
+  }
+
+  /** Completes a resize in progress at once. */
+  private finishResize(): void {
+    if (this.old !== undefined) this.move(this.old.mask + 1);
+  }
+
+  /**
+   * Moves a resize on until it is done or `performance.now()` passes `deadline`, for a table
+   * that reads alone would leave searching two (the janitor calls it). True when one is left.
+   */
+  advanceResize(deadline: number): boolean {
+    while (this.old !== undefined) {
+      this.move(1024);
+      if (performance.now() >= deadline) break;
+    }
+    return this.old !== undefined;
+  }
+
+  clear(): void {
+    this.chunks = newChunks(MIN_CAPACITY);
+    this.tags = new Uint8Array(MIN_CAPACITY);
+    this.mask = MIN_CAPACITY - 1;
+    this.old = undefined;
+    this.spare = [];
+    this.size = 0;
+  }
+
+  /** A copy with the same entries (a resize in progress is completed first). */
+  clone(): StringMap<V> {
+    this.finishResize();
+    const c = new StringMap<V>();
+    c.chunks = this.chunks.map((chunk) => chunk === UNWRITTEN ? chunk : chunk.slice());
+    c.tags = this.tags.slice();
+    c.mask = this.mask;
+    c.size = this.size;
+    return c;
+  }
+
+  /** Calls `fn` for each entry, in table order; `fn` must not change the map. */
+  forEach(fn: (value: V, key: string) => void): void {
+    for (const chunks of this.old === undefined ? [this.chunks] : [this.chunks, this.old.chunks]) {
+      for (const chunk of chunks) {
+        for (let at = 0; at < chunk.length; at += 2) {
+          const k = chunk[at] as string | undefined;
+          if (k !== undefined && k !== MOVED) fn(chunk[at + 1] as V, k);
+        }
+      }
+    }
+  }
+
+  /**
+   * Every key, walked as Redis's dictScan walks a dict: home slot by home slot, in the order of
+   * a counter incremented from its highest bit down, which stays valid when the table grows or
+   * shrinks between steps. So, as SCAN guarantees, every key present from the walk's start to
+   * its end is yielded, whatever is added or deleted meanwhile; a key may come twice if the
+   * table shrank during the walk. A paused walk holds only its position and one home slot's
+   * keys: no copy of the table (a parked SCAN cursor over a big set must stay small).
+   */
+  keys(): Generator<string, void, undefined> {
+    return this.walk((key) => key);
+  }
+
+  /** Every entry with its value at the time it is yielded, with the guarantee of `keys()`. */
+  entries(): Generator<[string, V], void, undefined> {
+    return this.walk((key, value) => [key, value]);
+  }
+
+  /** The walk behind `keys()` and `entries()`: `pick` of each key and its value. */
+  private *walk<T>(pick: (key: string, value: V) => T): Generator<T, void, undefined> {
+    let cursor = 0;
+    do {
+      if (this.size === 0) return;
+      const found: string[] = [];
+      const hashes: number[] = [];
+      const { chunks, mask, old } = this;
+      if (old === undefined) {
+        collect(chunks, mask, cursor & mask, found, hashes);
+        cursor = nextCursor(cursor, mask);
+      } else {
+        // Mid-resize, as dictScan: the home slot in the smaller table, then each slot of the
+        // larger one whose keys would have that home in the smaller.
+        const oldSmaller = old.mask < mask;
+        const smallMask = oldSmaller ? old.mask : mask;
+        const largeMask = oldSmaller ? mask : old.mask;
+        const visit = (table: Chunks | OldTable, at: number) =>
+          table instanceof OldTable
+            ? table.collect(at, found, hashes)
+            : collect(table, mask, at, found, hashes);
+        visit(oldSmaller ? old : chunks, cursor & smallMask);
+        do {
+          visit(oldSmaller ? chunks : old, cursor & largeMask);
+          cursor = nextCursor(cursor, largeMask);
+        } while ((cursor & (smallMask ^ largeMask)) !== 0);
+      }
+      // Still there after the yields before it (the walk may be paused between them)?
+      for (let j = 0; j < found.length; j++) {
+        const value = this.get(found[j], hashes[j]);
+        if (value !== undefined) yield pick(found[j], value);
+      }
+    } while (cursor !== 0);
+  }
+}

@@ -79,3 +79,17 @@ Deno.test("cycles estimate the average TTL of the keys that have one", () => {
   }
   assert.ok(last > 30_000, `after 50 cycles the estimate is most of the way: ${last}`);
 });
+
+Deno.test("the janitor's tick moves on a table resize that no write finishes", () => {
+  const ks = new Keyspace();
+  // 100,000 keys leave the keyspace's table resizing (the doubling at 98,305 moves 32 slots a
+  // write: 4,096 writes for its 131,072 old slots), and reads alone do not move it.
+  for (let i = 0; i < 100_000; i++) ks.set(`k${i}`, "v");
+  for (let i = 0; i < 1000; i++) ks.get(`k${i}`);
+  assert.equal(ks.data.resizing, true);
+  const j = new Janitor(ks, 100);
+  for (let t = 0; t < 1000 && ks.data.resizing; t++) j.tick();
+  assert.equal(ks.data.resizing, false);
+  assert.equal(ks.size, 100_000);
+  assert.equal(ks.get("k99999"), "v");
+});

@@ -1,8 +1,10 @@
 // The janitor: Redis's active expire cycle. Keys with a TTL that nobody reads again would stay
-// in memory forever under lazy expiry alone, so on an interval the janitor walks the expires
-// Map a few keys at a time (continuing where the last cycle stopped, never the whole keyspace),
+// in memory forever under lazy expiry alone, so on an interval the janitor walks the expiry
+// table a few keys at a time (continuing where the last cycle stopped, never the whole keyspace),
 // deletes those whose time has passed, and goes on while many of the sampled keys were stale,
-// within a time budget so that the event loop is never held for long.
+// within a time budget so that the event loop is never held for long. Each tick first gives a
+// table resize in progress 1 ms, as Redis's activerehashing does, so that a table nobody writes
+// to does not stay two tables for lookups to search.
 import type { Keyspace } from "./keyspace.ts";
 
 /** Keys looked at per round (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
@@ -91,7 +93,7 @@ export class Janitor {
         this.cursor ??= expires.entries();
         const r = this.cursor.next();
         if (r.done) {
-          // The walk reached the end: the next round starts over from the start.
+          // The walk reached the end: the next round starts over from the first slot.
           this.cursor = undefined;
           passEnded = true;
           break;

@@ -1,14 +1,14 @@
 // The whole request path in one process, without the network: bytes arrive at a connection,
 // are decoded, dispatched, run against a keyspace of 100,000 keys, and the replies encoded and
 // handed to the socket, exactly as in the server (src/connection.ts) but with a socket that
-// counts what it is given and takes it as sent at once. One iteration is one pipelined batch of 16 requests with
-// random keys, as `redis-benchmark -P 16 -r 100000` sends them; divide by 16 for a request.
-import type { Socket } from "node:net";
+// counts what it is given and takes it as sent at once (lib/socket.ts). One iteration is one
+// pipelined batch of 16 requests with random keys, as `redis-benchmark -P 16 -r 100000` sends
+// them; divide by 16 for a request.
 import { Server } from "../src/server.ts";
-import { Connection } from "../src/connection.ts";
 import { defaultConfig } from "../src/config.ts";
 import { benchKey } from "./lib/load.ts";
 import { CommandWriter } from "./lib/resp.ts";
+import { connectInstant } from "./lib/socket.ts";
 
 const KEYS = 100_000;
 const BATCH = 16;
@@ -41,36 +41,8 @@ function randomPairs(n: number, value: string): string[] {
   return out;
 }
 
-/** A socket that takes every write at once, and lets the bench play the peer's data events. */
-class BenchSocket {
-  remoteAddress = "127.0.0.1";
-  remotePort = 50000;
-  localAddress = "127.0.0.1";
-  localPort = 6379;
-  written = 0;
-  private onData: ((chunk: Uint8Array) => void) | undefined;
-  setNoDelay(): void {}
-  on(event: string, fn: (chunk: Uint8Array) => void): this {
-    if (event === "data") this.onData = fn;
-    return this;
-  }
-  once(): this {
-    return this;
-  }
-  /** Takes the bytes as sent at once: the callback (which gives lent memory back) runs now. */
-  write(bytes: Uint8Array, sent?: () => void): boolean {
-    this.written += bytes.length;
-    sent?.();
-    return true;
-  }
-  receive(chunk: Uint8Array): void {
-    this.onData!(chunk);
-  }
-}
-
 const server = new Server(defaultConfig({ metricsBind: null }));
-const socket = new BenchSocket();
-new Connection(socket as unknown as Socket, server);
+const socket = connectInstant(server);
 // Loaded through the request path, so that keys and values are the flat strings a SET stores.
 for (let i = 0; i < KEYS; i += BATCH) {
   writer.clear();

@@ -6,37 +6,13 @@
 // closure context on the lookup path once added ~90 bytes to every GET (152 measured).
 import assert from "node:assert/strict";
 import v8 from "node:v8";
-import type { Socket } from "node:net";
 import { Server } from "../../src/server.ts";
-import { Connection } from "../../src/connection.ts";
 import { defaultConfig } from "../../src/config.ts";
 import { CommandWriter } from "../../bench/lib/resp.ts";
+import { connectInstant, type InstantSocket } from "../../bench/lib/socket.ts";
 
 const KEYS = 10_000;
 const BATCH = 16;
-
-class FakeSocket {
-  remoteAddress = "127.0.0.1";
-  remotePort = 50000;
-  localAddress = "127.0.0.1";
-  localPort = 6379;
-  private onData: ((chunk: Uint8Array) => void) | undefined;
-  setNoDelay(): void {}
-  on(event: string, fn: (chunk: Uint8Array) => void): this {
-    if (event === "data") this.onData = fn;
-    return this;
-  }
-  once(): this {
-    return this;
-  }
-  write(_bytes: Uint8Array, sent?: () => void): boolean {
-    sent?.();
-    return true;
-  }
-  receive(chunk: Uint8Array): void {
-    this.onData!(chunk);
-  }
-}
 
 /** V8's count of bytes allocated so far (Deno reports it; @types/node's HeapInfo omits it). */
 function allocated(): number {
@@ -49,7 +25,7 @@ function key(i: number): string {
 }
 
 /** Bytes allocated per request, over `rounds` passes of `batches` after 50 to warm up. */
-function allocatedPerRequest(socket: FakeSocket, batches: Uint8Array[], rounds: number): number {
+function allocatedPerRequest(socket: InstantSocket, batches: Uint8Array[], rounds: number): number {
   // Until V8 has optimized the path, its unoptimized code allocates what optimized code does not.
   for (let r = 0; r < 50; r++) for (const b of batches) socket.receive(b);
   const before = allocated();
@@ -60,8 +36,7 @@ function allocatedPerRequest(socket: FakeSocket, batches: Uint8Array[], rounds: 
 
 Deno.test("GET, INCR and SET of existing keys allocate no string for the key", () => {
   const server = new Server(defaultConfig({ metricsBind: null }));
-  const socket = new FakeSocket();
-  new Connection(socket as unknown as Socket, server);
+  const socket = connectInstant(server);
   const writer = new CommandWriter();
   const make = (args: (i: number) => string[]): Uint8Array[] => {
     const out: Uint8Array[] = [];

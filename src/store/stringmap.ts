@@ -99,14 +99,31 @@ function write(chunks: Chunks, at: number, v: unknown): void {
   chunks[at >> CHUNK_BITS][at & CHUNK_MASK] = v;
 }
 
-/** The element index of `key` (hash `h`) in a table, or -1. Open addressing, linear probing. */
-function probe(chunks: Chunks, tags: Uint8Array, mask: number, key: string, h: number): number {
+/**
+ * The element index of `key` (hash `h`) in a table, or -1. Open addressing, linear probing.
+ * `from` is 0 for the table in use; for an old table being emptied it is its slots moved so far,
+ * which the search skips (see OldTable). The count bounds a search of an old table, whose slots
+ * left may all be used; the table in use always has a free slot.
+ * Here and in `probeBytes` the comparison is written out: a comparator closure would capture the
+ * key (or the request's bytes), and V8 then allocates a context for them on every call of the
+ * lookup that creates it, taken or not (90 bytes more per GET).
+ */
+function probe(
+  chunks: Chunks,
+  tags: Uint8Array,
+  mask: number,
+  key: string,
+  h: number,
+  from = 0,
+): number {
   const tag = tagOf(h);
-  for (let i = h & mask;; i = (i + 1) & mask) {
+  let i = Math.max(h & mask, from);
+  for (let left = mask + 1 - from; left > 0; left--, i = ((i + 1) & mask) || from) {
     const k = read(chunks, 2 * i);
     if (k === undefined) return -1;
     if (tags[i] === tag && k === key) return 2 * i;
   }
+  return -1;
 }
 
 /** `probe` for the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
@@ -118,22 +135,37 @@ function probeBytes(
   s: number,
   e: number,
   h: number,
+  from = 0,
 ): number {
   const tag = tagOf(h);
-  for (let i = h & mask;; i = (i + 1) & mask) {
+  let i = Math.max(h & mask, from);
+  for (let left = mask + 1 - from; left > 0; left--, i = ((i + 1) & mask) || from) {
     const k = read(chunks, 2 * i) as string | undefined;
     if (k === undefined) return -1;
     if (tags[i] === tag && sameBytes(k, b, s, e)) return 2 * i;
   }
+  return -1;
 }
 
-/** Pushes onto `keys` (and their hashes onto `hashes`) the keys whose home slot is `at`. */
-function collect(chunks: Chunks, mask: number, at: number, keys: string[], hashes: number[]): void {
+/**
+ * Pushes onto `keys` (and their hashes onto `hashes`) the keys whose home slot is `at`, skipping
+ * the slots below `from` as `probe` does.
+ */
+function collect(
+  chunks: Chunks,
+  mask: number,
+  at: number,
+  keys: string[],
+  hashes: number[],
+  from = 0,
+): void {
   // In the run of used slots from `at` on: linear probing leaves no free slot between a key and
   // its home.
-  for (let i = at;; i = (i + 1) & mask) {
+  let i = Math.max(at, from);
+  for (let left = mask + 1 - from; left > 0; left--, i = ((i + 1) & mask) || from) {
     const k = read(chunks, 2 * i) as string | undefined;
     if (k === undefined) return;
+    if (k === MOVED) continue;
     const h = hashOf(k);
     if ((h & mask) !== at) continue;
     keys.push(k);
@@ -169,35 +201,14 @@ class OldTable {
   moved = 0;
   constructor(readonly chunks: Chunks, readonly tags: Uint8Array, readonly mask: number) {}
 
-  /**
-   * The element index of `key` (hash `h`), or -1. Here and in `findBytes` the comparison is
-   * written out: a comparator closure would capture the key (or the request's bytes), and V8
-   * then allocates a context for them on every call of the lookup that creates it, taken or not
-   * (90 bytes more per GET).
-   */
+  /** `probe` for `key` (hash `h`) over the slots left. */
   find(key: string, h: number): number {
-    const { chunks, tags, mask, moved } = this;
-    const tag = tagOf(h);
-    let i = Math.max(h & mask, moved);
-    for (let left = mask + 1 - moved; left > 0; left--, i = ((i + 1) & mask) || moved) {
-      const k = read(chunks, 2 * i);
-      if (k === undefined) return -1;
-      if (tags[i] === tag && k === key) return 2 * i;
-    }
-    return -1;
+    return probe(this.chunks, this.tags, this.mask, key, h, this.moved);
   }
 
-  /** `find` for the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
+  /** `probeBytes` over the slots left. */
   findBytes(b: Uint8Array, s: number, e: number, h: number): number {
-    const { chunks, tags, mask, moved } = this;
-    const tag = tagOf(h);
-    let i = Math.max(h & mask, moved);
-    for (let left = mask + 1 - moved; left > 0; left--, i = ((i + 1) & mask) || moved) {
-      const k = read(chunks, 2 * i) as string | undefined;
-      if (k === undefined) return -1;
-      if (tags[i] === tag && sameBytes(k, b, s, e)) return 2 * i;
-    }
-    return -1;
+    return probeBytes(this.chunks, this.tags, this.mask, b, s, e, h, this.moved);
   }
 
   /**
@@ -222,27 +233,12 @@ class OldTable {
     return false;
   }
 
-  /** Removes the entry at element index `at` (a result of `find`); false when it is -1. */
+  /** Removes the entry at element index `at` (from `find`); false when `at` is -1. */
   removeAt(at: number): boolean {
     if (at < 0) return false;
     write(this.chunks, at, MOVED);
     write(this.chunks, at + 1, undefined);
     return true;
-  }
-
-  /** `collect` of the keys whose home slot is `at`, over the slots left. */
-  collect(at: number, keys: string[], hashes: number[]): void {
-    const { chunks, mask, moved } = this;
-    let i = Math.max(at, moved);
-    for (let left = mask + 1 - moved; left > 0; left--, i = ((i + 1) & mask) || moved) {
-      const k = read(chunks, 2 * i) as string | undefined;
-      if (k === undefined) return;
-      if (k === MOVED) continue;
-      const h = hashOf(k);
-      if ((h & mask) !== at) continue;
-      keys.push(k);
-      hashes.push(h);
-    }
   }
 }
 
@@ -361,7 +357,11 @@ export class StringMap<V> {
   delete(key: string, h: number = hashOf(key)): boolean {
     const at = probe(this.chunks, this.tags, this.mask, key, h);
     if (at >= 0) this.cut(at / 2);
-    else if (!this.old?.removeAt(this.old.find(key, h))) return false;
+    else {
+      const old = this.old;
+      if (old === undefined) return false;
+      if (!old.removeAt(old.find(key, h))) return false;
+    }
     this.removed();
     return true;
   }
@@ -370,7 +370,12 @@ export class StringMap<V> {
   deleteBytes(b: Uint8Array, s: number, e: number, h: number): boolean {
     const at = probeBytes(this.chunks, this.tags, this.mask, b, s, e, h);
     if (at >= 0) this.cut(at / 2);
-    else if (!this.old?.removeAt(this.old.findBytes(b, s, e, h))) return false;
+    else {
+      const old = this.old;
+      if (old === undefined) return false;
+      const was = old.findBytes(b, s, e, h);
+      if (!old.removeAt(was)) return false;
+    }
     this.removed();
     return true;
   }
@@ -533,13 +538,12 @@ export class StringMap<V> {
         const oldSmaller = old.mask < mask;
         const smallMask = oldSmaller ? old.mask : mask;
         const largeMask = oldSmaller ? mask : old.mask;
-        const visit = (table: Chunks | OldTable, at: number) =>
-          table instanceof OldTable
-            ? table.collect(at, found, hashes)
-            : collect(table, mask, at, found, hashes);
-        visit(oldSmaller ? old : chunks, cursor & smallMask);
+        const [small, smallFrom, large, largeFrom] = oldSmaller
+          ? [old.chunks, old.moved, chunks, 0]
+          : [chunks, 0, old.chunks, old.moved];
+        collect(small, smallMask, cursor & smallMask, found, hashes, smallFrom);
         do {
-          visit(oldSmaller ? chunks : old, cursor & largeMask);
+          collect(large, largeMask, cursor & largeMask, found, hashes, largeFrom);
           cursor = nextCursor(cursor, largeMask);
         } while ((cursor & (smallMask ^ largeMask)) !== 0);
       }

@@ -7,8 +7,9 @@
 // after it, as the listpack does. With a table, shifting would move every later field's
 // position in it (15 µs to remove the oldest of 500 fields), so the pair becomes a hole instead,
 // and the array is compacted once holes outnumber the fields, or before a random pick: at most
-// ~1,000 moves (512 fields and as many holes), amortized over the removals that made the holes. Past the listpack's size, where
-// Redis's order is its table's, the last pair moves into the hole in O(1).
+// ~1,000 moves (512 fields and as many holes), amortized over the removals that made the holes.
+// Past the listpack's size, where Redis's order is its table's, the last pair moves into the
+// hole in O(1).
 import type { Collection } from "./keyspace.ts";
 import { sampleIndexes } from "./set.ts";
 import { Positions } from "./positions.ts";

@@ -10,6 +10,18 @@ function assertSame(map: StringMap<number>, model: Map<string, number>): void {
   assert.deepEqual([...map.keys()].sort(), [...model.keys()].sort());
 }
 
+/**
+ * A map of `n` keys `${prefix}${i}` (value i), and the keys of every `every`-th i: those a walk
+ * test keeps present throughout.
+ */
+function filled(prefix: string, n: number, every: number) {
+  const map = new StringMap<number>();
+  for (let i = 0; i < n; i++) map.set(`${prefix}${i}`, i);
+  const stable = new Set<string>();
+  for (let i = 0; i < n; i += every) stable.add(`${prefix}${i}`);
+  return { map, stable };
+}
+
 Deno.test("random sets and deletes match a Map through growth and shrinking", () => {
   const rand = seededRandom(7);
   const map = new StringMap<number>();
@@ -56,10 +68,7 @@ Deno.test("keys that share a home slot are all found and deleted", () => {
 
 Deno.test("an iterator yields every key present throughout once, whatever is added or deleted (no shrink)", () => {
   const rand = seededRandom(11);
-  const map = new StringMap<number>();
-  for (let i = 0; i < 20_000; i++) map.set(`s${i}`, i);
-  const stable = new Set<string>();
-  for (let i = 0; i < 20_000; i += 2) stable.add(`s${i}`);
+  const { map, stable } = filled("s", 20_000, 2);
   const seen = new Map<string, number>();
   let added = 0;
   for (const k of map.keys()) {
@@ -108,12 +117,9 @@ Deno.test("clear empties the table and a walk in progress ends", () => {
 });
 
 Deno.test("a walk of one table sees every key present throughout while it grows and shrinks", () => {
-  // One StringMap (a big set's index): the walk goes on across resizes both ways, as SCAN must.
+  // The walk goes on across resizes both ways, as SCAN must.
   const rand = seededRandom(5);
-  const map = new StringMap<number>();
-  for (let i = 0; i < 5000; i++) map.set(`t${i}`, i);
-  const stable = new Set<string>();
-  for (let i = 0; i < 5000; i += 10) stable.add(`t${i}`);
+  const { map, stable } = filled("t", 5000, 10);
   const ever = new Set(map.keys());
   const seen = new Set<string>();
   let step = 0;

@@ -29,10 +29,12 @@ export const NAN = 8;
 /** What both forms of a sorted set answer; ranks are 0-based. */
 interface SortedStore {
   readonly length: number;
-  score(member: string): number | undefined;
+  /** Where `member` is (an opaque handle for `scoreAt` and `updateScore`), or -1. */
+  find(member: string): number;
+  scoreAt(at: number): number;
   insert(member: string, score: number): void;
-  /** Gives a present member a new score, moving it to its new place. */
-  updateScore(member: string, score: number): void;
+  /** Gives present `member`, found `at`, a new score, moving it to its new place. */
+  updateScore(at: number, member: string, score: number): void;
   delete(member: string): boolean;
   rank(member: string): number;
   countScoreBelow(score: number, inclusive: boolean): number;
@@ -49,9 +51,12 @@ class PackedZset implements SortedStore {
     return this.members.length;
   }
 
-  score(member: string): number | undefined {
-    const i = this.members.indexOf(member);
-    return i === -1 ? undefined : this.scores[i];
+  find(member: string): number {
+    return this.members.indexOf(member);
+  }
+
+  scoreAt(at: number): number {
+    return this.scores[at];
   }
 
   insert(member: string, score: number): void {
@@ -70,8 +75,9 @@ class PackedZset implements SortedStore {
     ss.splice(lo, 0, score);
   }
 
-  updateScore(member: string, score: number): void {
-    this.delete(member);
+  updateScore(at: number, member: string, score: number): void {
+    this.members.splice(at, 1);
+    this.scores.splice(at, 1);
     this.insert(member, score);
   }
 
@@ -179,7 +185,8 @@ export class ZsetValue implements Collection {
 
   /** The score of `member`, if present. */
   score(member: string): number | undefined {
-    return this.store.score(member);
+    const at = this.store.find(member);
+    return at === -1 ? undefined : this.store.scoreAt(at);
   }
 
   /**
@@ -189,8 +196,9 @@ export class ZsetValue implements Collection {
   add(member: string, score: number, flags: number): number {
     if (Number.isNaN(score)) return NAN;
     const store = this.store;
-    const current = store.score(member);
-    if (current !== undefined) {
+    const at = store.find(member);
+    if (at !== -1) {
+      const current = store.scoreAt(at);
       if (flags & ZADD_NX) return NOP;
       if (flags & ZADD_INCR) {
         score += current;
@@ -201,7 +209,7 @@ export class ZsetValue implements Collection {
       }
       this.newScore = score;
       if (score === current) return 0;
-      store.updateScore(member, score);
+      store.updateScore(at, member, score);
       return UPDATED;
     }
     if (flags & ZADD_XX) return NOP;

@@ -1,7 +1,9 @@
 // Memory per element of the collection types, keyval beside redis-server: for each of list,
 // hash, set and sorted set, a fresh server of each kind gets one key holding N elements with
-// 16-byte members (hash fields carry 16-byte values too), and the RSS growth is divided by N.
-// Fresh servers per type, because freed memory does not reliably go back to the OS in either.
+// 16-byte members (hash fields carry 16-byte values too), and the RSS growth is divided by N:
+// 1 s after the load, and again at rest (lib/procfs.ts, rssAtRest), when keyval's V8 heap has
+// dropped the loading's garbage. Fresh servers per type, because freed memory does not reliably
+// go back to the OS in either.
 //
 // deno task compare-collections [--elements N] [--no-redis] [--no-write]
 // (env COLLECTION_ELEMENTS; default 1,000,000). Prints a Markdown table and writes it to
@@ -10,7 +12,7 @@ import { parseArgs } from "node:util";
 import { RespClient } from "./lib/client.ts";
 import type { Arg } from "./lib/resp.ts";
 import { RespError } from "./lib/resp.ts";
-import { rssBytes } from "./lib/procfs.ts";
+import { MAX_REST_SECONDS, REST_SECONDS, rssAtRest, rssBytes } from "./lib/procfs.ts";
 import { type BenchServer, startKeyval, startRedis, versionOf } from "./lib/servers.ts";
 import { markdownTable } from "./lib/report.ts";
 
@@ -69,11 +71,11 @@ async function load(s: BenchServer, command: string, element: (i: number) => Arg
   }
 }
 
-/** Bytes per element on a fresh server of `start`'s kind. */
+/** Bytes per element on a fresh server of `start`'s kind: 1 s after loading, and at rest. */
 async function measure(
   start: () => Promise<BenchServer>,
   t: (typeof TYPES)[number],
-): Promise<number> {
+): Promise<[number, number]> {
   const s = await start();
   try {
     const before = rssBytes(s.pid);
@@ -81,8 +83,9 @@ async function measure(
     // Let the server finish what follows the last reply (a scavenge, say) before reading RSS.
     await new Promise((r) => setTimeout(r, 1000));
     const after = rssBytes(s.pid);
-    console.error(`${s.name} ${t.type}: RSS ${before} -> ${after}`);
-    return (after - before) / elements;
+    const atRest = await rssAtRest(s.pid);
+    console.error(`${s.name} ${t.type}: RSS ${before} -> ${after}, at rest ${atRest}`);
+    return [(after - before) / elements, (atRest - before) / elements];
   } finally {
     await s.stop();
   }
@@ -93,21 +96,35 @@ const rows: string[][] = [];
 for (const t of TYPES) {
   const kv = await measure(startKeyval, t);
   const rd = redisVersion ? await measure(startRedis, t) : undefined;
-  rows.push([
-    t.type,
-    kv.toFixed(1),
-    rd === undefined ? "n/a" : rd.toFixed(1),
-    rd === undefined ? "n/a" : (kv / rd).toFixed(2),
-  ]);
+  const row = [t.type];
+  for (const i of [0, 1]) {
+    row.push(
+      kv[i].toFixed(1),
+      rd === undefined ? "n/a" : rd[i].toFixed(1),
+      rd === undefined ? "n/a" : (kv[i] / rd[i]).toFixed(2),
+    );
+  }
+  rows.push(row);
 }
 const report = `# Memory per collection element\n\n` +
   `${new Date().toISOString()}, ${elements} elements of 16 bytes in one key, ` +
   `redis: ${redisVersion ?? "not measured"}\n\n` +
   markdownTable(
-    ["type", "keyval B/element", "redis B/element", "keyval/redis"],
+    [
+      "type",
+      "keyval B/element",
+      "redis B/element",
+      "keyval/redis",
+      "keyval at rest",
+      "redis at rest",
+      "at rest keyval/redis",
+    ],
     rows,
-    [false, true, true, true],
-  ) + "\n";
+    [false, true, true, true, true, true, true],
+  ) + "\n\n" +
+  "RSS growth of a fresh server per type, read 1 s after loading and again at rest (once it " +
+  `has not fallen for ${REST_SECONDS} s, at most ${MAX_REST_SECONDS} s): keyval's falls ~25 s ` +
+  "after the load, when V8's memory reducer collects the garbage the loading left.\n";
 console.log(report);
 if (!flags["no-write"]) {
   await Deno.writeTextFile(new URL("./results/collections-latest.md", import.meta.url), report);

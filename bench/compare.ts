@@ -15,7 +15,14 @@ import { parseArgs } from "node:util";
 import { type BenchRow, runBenchmark } from "./lib/benchmark.ts";
 import { RespClient } from "./lib/client.ts";
 import { loadKeys } from "./lib/load.ts";
-import { clockTicksPerSecond, cpuInfo, cpuTicks, loadAverage, rssBytes } from "./lib/procfs.ts";
+import {
+  clockTicksPerSecond,
+  cpuInfo,
+  cpuTicks,
+  loadAverage,
+  rssAtRest,
+  rssBytes,
+} from "./lib/procfs.ts";
 import {
   type Flatness,
   type MachineInfo,
@@ -294,7 +301,16 @@ async function memoryTest(s: BenchServer, count: number): Promise<Memory> {
   const after = rssBytes(s.pid);
   const secs = (performance.now() - t0) / 1000;
   log(`${s.name}: loaded ${count} keys in ${secs.toFixed(1)} s, RSS ${before} -> ${after}`);
-  return { keys: count, before, after, perKey: (after - before) / count };
+  const atRest = await rssAtRest(s.pid);
+  log(`${s.name}: RSS at rest ${atRest}`);
+  return {
+    keys: count,
+    before,
+    after,
+    perKey: (after - before) / count,
+    atRest,
+    perKeyAtRest: (atRest - before) / count,
+  };
 }
 
 const started = new Date();

@@ -30,6 +30,27 @@ export function rssBytes(pid: number): number {
   return Number(m[1]) * 1024;
 }
 
+/**
+ * Seconds RSS must stay put to count as at rest, and the longest wait for it. V8's memory
+ * reducer collects what a burst of work left some 25 s after it, and RSS falls only then.
+ */
+export const REST_SECONDS = 35;
+export const MAX_REST_SECONDS = 90;
+
+/** The lowest RSS of process `pid` once it has not fallen by 0.5% for REST_SECONDS. */
+export async function rssAtRest(pid: number): Promise<number> {
+  let low = rssBytes(pid);
+  let still = 0;
+  for (let waited = 0; still < REST_SECONDS && waited < MAX_REST_SECONDS; waited++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const rss = rssBytes(pid);
+    if (rss < low * 0.995) still = 0;
+    else still++;
+    low = Math.min(low, rss);
+  }
+  return low;
+}
+
 /** The CPU model name and the number of logical CPUs, from /proc/cpuinfo. */
 export function cpuInfo(): { model: string; cores: number } {
   try {

@@ -1,6 +1,7 @@
 // Renders bench/compare.ts's measurements as Markdown: the targets table (keyval vs redis with
 // ratio and pass/fail), memory per key, keyspace-size flatness, and the machine it ran on.
 
+import { MAX_REST_SECONDS, REST_SECONDS } from "./procfs.ts";
 import { median } from "./stats.ts";
 
 /** One server's median result for one workload, or why there is none. */
@@ -27,12 +28,14 @@ export interface WorkloadResults extends Measured {
   workload: WorkloadInfo;
 }
 
-/** RSS before and after loading `keys` keys. */
+/** RSS before and after loading `keys` keys, and once it stopped falling (at rest). */
 export interface Memory {
   keys: number;
   before: number;
   after: number;
   perKey: number;
+  atRest: number;
+  perKeyAtRest: number;
 }
 
 /** Throughput of one workload over a small and a big keyspace, per server. */
@@ -363,20 +366,32 @@ export function renderReport(input: ReportInput): string {
     out.push("## Memory", "");
     out.push(
       markdownTable(
-        ["server", "keys", "RSS before", "RSS after", "bytes/key"],
+        [
+          "server",
+          "keys",
+          "RSS before",
+          "RSS after",
+          "bytes/key",
+          "RSS at rest",
+          "bytes/key at rest",
+        ],
         [...memory].map(([name, x]) => [
           name,
           int.format(x.keys),
           `${(x.before / 1e6).toFixed(1)} MB`,
           `${(x.after / 1e6).toFixed(1)} MB`,
           x.perKey.toFixed(1),
+          `${(x.atRest / 1e6).toFixed(1)} MB`,
+          x.perKeyAtRest.toFixed(1),
         ]),
-        [false, true, true, true, true],
+        [false, true, true, true, true, true, true],
       ),
       "",
       "Keys are `key:` + 12 digits, values 16 distinct bytes, loaded by pipelined MSET after " +
         "FLUSHALL on a fresh server; RSS is VmRSS from /proc/PID/status, read 1 s after DBSIZE " +
-        "reached the count.",
+        "reached the count (the target's figure), and again at rest: once it has not fallen for " +
+        `${REST_SECONDS} s (at most ${MAX_REST_SECONDS} s). keyval's RSS falls ~25 s after the ` +
+        "load, when V8's memory reducer collects the garbage the loading left.",
       "",
     );
   }

@@ -42,7 +42,7 @@ function blockSize(level: number): number {
   return NEXT + 2 * level;
 }
 
-/** Elements a first chunk for `n` nodes takes: the header and ~6.7 a node (4/3 levels on average). */
+/** Elements a first chunk for `n` nodes takes: the header, and ~6.7 a node (4/3 levels). */
 function firstChunkSize(n: number): number {
   return Math.min(CHUNK, blockSize(MAX_LEVEL) + 2 * Math.ceil(n * 3.4));
 }

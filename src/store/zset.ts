@@ -1,7 +1,7 @@
 // A Redis sorted set. Small sets (at most 128 members of at most 64 bytes) are two sorted
 // parallel arrays searched linearly or by bisection, the counterpart of Redis's "listpack"
 // encoding: O(n) changes for tiny n and little memory per set. A set that outgrows them moves
-// to a skip list plus a member → node Map for good (skiplist.ts), as Redis converts to its
+// to a skip list plus a member → node table for good (skiplist.ts), as Redis converts to its
 // "skiplist" encoding and never back. Both forms answer the same rank-based questions, so the
 // commands work on ranks: a score or lex range is the ranks between two counts.
 import type { Collection } from "./keyspace.ts";
@@ -234,8 +234,8 @@ export class ZsetValue implements Collection {
   /**
    * Rebuilds a skip list that deletions left mostly empty, since its arrays never shrink on
    * their own (amortized O(log n) per deletion). It stays a skip list, as in Redis. A ZSCAN
-   * iterator keeps walking the old Map: it still sees every member present throughout, and
-   * ZSCAN skips the ones deleted since.
+   * iterator keeps walking the old member table: it still sees every member present
+   * throughout, and ZSCAN skips the ones deleted since.
    */
   private shrinkIfSparse(): void {
     const s = this.store;

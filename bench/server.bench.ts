@@ -69,7 +69,7 @@ const workloads: [string, Uint8Array[]][] = [
   // redis-benchmark's HSET: one hash, a field per random key.
   ["HSET", batches((k) => ["HSET", "myhash", "element:" + k.slice(-12), value])],
   // redis-benchmark's ZADD: a member and a 12-digit score, each random on its own, so that most
-  // calls move a member in the skip list.
+  // calls move a member in the tree.
   ["ZADD", batches((k) => ["ZADD", "myzset", randomKey().slice(-12), "element:" + k.slice(-12)])],
 ];
 for (const [name, list] of workloads) {

@@ -1,11 +1,11 @@
 // A Redis sorted set. Small sets (at most 128 members of at most 64 bytes) are two sorted
 // parallel arrays searched linearly or by bisection, the counterpart of Redis's "listpack"
 // encoding: O(n) changes for tiny n and little memory per set. A set that outgrows them moves
-// to a skip list plus a member → node table for good (skiplist.ts), as Redis converts to its
-// "skiplist" encoding and never back. Both forms answer the same rank-based questions, so the
+// to a B+tree plus a member → score table for good (btree.ts), as Redis converts to its
+// "skiplist" encoding (the name OBJECT ENCODING reports) and never back. Both forms answer the same rank-based questions, so the
 // commands work on ranks: a score or lex range is the ranks between two counts.
 import type { Collection } from "./keyspace.ts";
-import { compareLex, type LexBound, SkipList } from "./skiplist.ts";
+import { BTree, compareLex, type LexBound } from "./btree.ts";
 
 export { compareLex, type LexBound };
 
@@ -29,12 +29,10 @@ export const NAN = 8;
 /** What both forms of a sorted set answer; ranks are 0-based. */
 interface SortedStore {
   readonly length: number;
-  /** Where `member` is (an opaque handle for `scoreAt` and `updateScore`), or -1. */
-  find(member: string): number;
-  scoreAt(at: number): number;
+  score(member: string): number | undefined;
   insert(member: string, score: number): void;
-  /** Gives present `member`, found `at`, a new score, moving it to its new place. */
-  updateScore(at: number, member: string, score: number): void;
+  /** Gives present `member` (whose score is `from`) the score `to`, moving it to its place. */
+  updateScore(member: string, from: number, to: number): void;
   delete(member: string): boolean;
   rank(member: string): number;
   countScoreBelow(score: number, inclusive: boolean): number;
@@ -51,12 +49,9 @@ class PackedZset implements SortedStore {
     return this.members.length;
   }
 
-  find(member: string): number {
-    return this.members.indexOf(member);
-  }
-
-  scoreAt(at: number): number {
-    return this.scores[at];
+  score(member: string): number | undefined {
+    const i = this.members.indexOf(member);
+    return i === -1 ? undefined : this.scores[i];
   }
 
   insert(member: string, score: number): void {
@@ -75,10 +70,9 @@ class PackedZset implements SortedStore {
     ss.splice(lo, 0, score);
   }
 
-  updateScore(at: number, member: string, score: number): void {
-    this.members.splice(at, 1);
-    this.scores.splice(at, 1);
-    this.insert(member, score);
+  updateScore(member: string, _from: number, to: number): void {
+    this.delete(member);
+    this.insert(member, to);
   }
 
   delete(member: string): boolean {
@@ -148,7 +142,7 @@ export class ZsetValue implements Collection {
     for (let i = 0; small && i < members.length; i++) {
       if (members[i].length > MAX_LISTPACK_VALUE) small = false;
     }
-    if (!small) z.toSkipList(members.length);
+    if (!small) z.toTree();
     for (let i = 0; i < members.length; i++) z.store.insert(members[i], scores[i]);
     return z;
   }
@@ -171,22 +165,21 @@ export class ZsetValue implements Collection {
     if (this.store instanceof PackedZset) {
       z.store = new PackedZset(this.store.members.slice(), this.store.scores.slice());
     } else {
-      z.store = (this.store as SkipList).clone();
+      z.store = (this.store as BTree).clone();
     }
     return z;
   }
 
-  /** Moves to the skip list form, for good. */
-  private toSkipList(capacity: number): void {
-    const list = new SkipList(capacity);
+  /** Moves to the large form (the B+tree), for good. */
+  private toTree(): void {
+    const list = new BTree();
     this.store.walk(0, this.store.length, false, (m, s) => list.insert(m, s));
     this.store = list;
   }
 
   /** The score of `member`, if present. */
   score(member: string): number | undefined {
-    const at = this.store.find(member);
-    return at === -1 ? undefined : this.store.scoreAt(at);
+    return this.store.score(member);
   }
 
   /**
@@ -196,9 +189,8 @@ export class ZsetValue implements Collection {
   add(member: string, score: number, flags: number): number {
     if (Number.isNaN(score)) return NAN;
     const store = this.store;
-    const at = store.find(member);
-    if (at !== -1) {
-      const current = store.scoreAt(at);
+    const current = store.score(member);
+    if (current !== undefined) {
       if (flags & ZADD_NX) return NOP;
       if (flags & ZADD_INCR) {
         score += current;
@@ -209,7 +201,7 @@ export class ZsetValue implements Collection {
       }
       this.newScore = score;
       if (score === current) return 0;
-      store.updateScore(at, member, score);
+      store.updateScore(member, current, score);
       return UPDATED;
     }
     if (flags & ZADD_XX) return NOP;
@@ -217,7 +209,7 @@ export class ZsetValue implements Collection {
       this.packed &&
       (store.length + 1 > MAX_LISTPACK_ENTRIES || member.length > MAX_LISTPACK_VALUE)
     ) {
-      this.toSkipList(store.length * 2);
+      this.toTree();
     }
     this.store.insert(member, score);
     this.newScore = score;
@@ -232,15 +224,15 @@ export class ZsetValue implements Collection {
   }
 
   /**
-   * Rebuilds a skip list that deletions left mostly empty, since its arrays never shrink on
-   * their own (amortized O(log n) per deletion). It stays a skip list, as in Redis. A ZSCAN
+   * Rebuilds a tree that deletions left mostly empty: its inner nodes go only once empty
+   * (amortized O(log n) per deletion). It stays in the large form, as in Redis. A ZSCAN
    * iterator keeps walking the old member table: it still sees every member present
    * throughout, and ZSCAN skips the ones deleted since.
    */
   private shrinkIfSparse(): void {
     const s = this.store;
-    if (!(s instanceof SkipList) || s.capacity <= 1024 || s.length * 8 >= s.capacity) return;
-    this.toSkipList(s.length * 2);
+    if (!(s instanceof BTree) || s.capacity <= 1024 || s.length * 8 >= s.capacity) return;
+    this.toTree();
   }
 
   /** The 0-based rank of `member` in score order, or -1. */
@@ -275,9 +267,9 @@ export class ZsetValue implements Collection {
 
   /**
    * An iterator over the members that sees every member present from its start to its end
-   * (ZSCAN on the skip list form); undefined for the small form, which ZSCAN answers at once.
+   * (ZSCAN on the large form); undefined for the small form, which ZSCAN answers at once.
    */
   scan(): Iterator<string> | undefined {
-    return this.store instanceof SkipList ? this.store.scan() : undefined;
+    return this.store instanceof BTree ? this.store.scan() : undefined;
   }
 }

@@ -1,6 +1,6 @@
 // The sorted set store against a plain sorted-array model: thousands of random adds, updates,
 // deletes and range deletes, after each of which ranks, scores, score and lex counts and walks
-// must agree. Run for both forms (the small arrays and the skip list the set moves to).
+// must agree. Run for both forms (the small arrays and the B+tree the set moves to).
 import assert from "node:assert/strict";
 import {
   ADDED,
@@ -16,7 +16,7 @@ import {
   ZsetValue,
 } from "../../src/store/zset.ts";
 import { seededRandom } from "../helpers/random.ts";
-import { SkipList } from "../../src/store/skiplist.ts";
+import { BTree } from "../../src/store/btree.ts";
 
 type Entry = [string, number];
 
@@ -118,11 +118,11 @@ Deno.test("small sorted sets match the model", () => {
   for (let seed = 1; seed <= 5; seed++) randomOps(seed, 30, 600, false);
 });
 
-Deno.test("skip lists match the model through growth and shrinking", () => {
+Deno.test("large sorted sets match the model through growth and shrinking", () => {
   for (let seed = 10; seed <= 12; seed++) randomOps(seed, 400, 3000, false);
 });
 
-Deno.test("a long member moves a small set to the skip list", () => {
+Deno.test("a long member moves a small set to the large form", () => {
   const z = new ZsetValue();
   z.add("a", 1, 0);
   assert.equal(z.encoding(), "listpack");
@@ -133,7 +133,7 @@ Deno.test("a long member moves a small set to the skip list", () => {
   randomOps(99, 60, 1500, true);
 });
 
-Deno.test("the 129th member moves a small set to the skip list", () => {
+Deno.test("the 129th member moves a small set to the large form", () => {
   const z = new ZsetValue();
   for (let i = 0; i < 128; i++) z.add("m" + i, i, 0);
   assert.equal(z.encoding(), "listpack");
@@ -194,7 +194,7 @@ Deno.test("clone copies both forms deeply", () => {
   }
 });
 
-Deno.test("a skip list emptied by deletions is rebuilt smaller and stays right", () => {
+Deno.test("a large sorted set emptied by deletions is rebuilt smaller and stays right", () => {
   const z = new ZsetValue();
   const model = new Model();
   for (let i = 0; i < 5000; i++) {
@@ -221,20 +221,21 @@ Deno.test("a skip list emptied by deletions is rebuilt smaller and stays right",
   assert.equal(before.size, 5000, "the clone was left alone");
 });
 
-Deno.test("a skip list with a million freed nodes can be cloned", () => {
-  const list = new SkipList(0);
+Deno.test("a tree that held a million members can be cloned", () => {
+  const list = new BTree();
   for (let i = 0; i < 1_000_000; i++) list.insert(`m${i}`, i);
   for (let i = 0; i < 900_000; i++) list.delete(`m${i}`);
-  const copy = list.clone(); // used to spread the free list into push(): a stack overflow
+  // The skip list this replaced once overflowed the stack here, spreading its free list.
+  const copy = list.clone();
   assert.equal(copy.length, 100_000);
   copy.insert("new", -1);
   assert.equal(copy.rank("new"), 0);
   assert.equal(list.rank("new"), -1);
 });
 
-Deno.test("a skip list spread over many chunks stays ordered through moves and deletes", () => {
-  // ~40,000 nodes take about 270,000 elements, 17 chunks of blocks; moves, deletes and
-  // re-inserts reuse freed blocks in chunks before the last.
+Deno.test("a tree of ~40,000 members stays ordered through moves and deletes", () => {
+  // ~40,000 members fill some 900 leaves under two levels of inner nodes; moves, deletes and re-inserts
+  // split and merge leaves all over it, and ranks, walks and counts must still agree.
   const rand = seededRandom(77);
   const z = new ZsetValue();
   const scores = new Map<string, number>();
@@ -265,5 +266,48 @@ Deno.test("a skip list spread over many chunks stays ordered through moves and d
       z.countScoreBelow(sorted[r][1], false),
       sorted.findIndex((e) => e[1] === sorted[r][1]),
     );
+  }
+});
+
+Deno.test("a deep sorted set emptied in random order and by rank ranges stays right", () => {
+  // ~20,000 members make a tree three levels deep; emptying it removes leaves and inner nodes
+  // up to the root, and range deletes cross many leaves at once. Members added in score order
+  // leave full nodes behind them (the split of the last leaf keeps it full).
+  const rand = seededRandom(31);
+  for (const [byRange, inOrder] of [[false, false], [true, false], [false, true]]) {
+    const z = new ZsetValue();
+    const scores = new Map<string, number>();
+    for (let i = 0; i < 20_000; i++) {
+      const s = inOrder ? i / 4 : Math.floor(rand() * 5000);
+      scores.set("k" + i, s);
+      z.add("k" + i, s, 0);
+    }
+    const sorted = () => [...scores].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+    let round = 0;
+    while (scores.size > 0) {
+      const model = sorted();
+      if (byRange) {
+        const from = Math.floor(rand() * model.length);
+        const to = Math.min(model.length, from + 1 + Math.floor(rand() * 3000));
+        z.deleteRange(from, to);
+        for (const [m] of model.slice(from, to)) scores.delete(m);
+      } else {
+        for (const [m] of model.filter(() => rand() < 0.3).slice(0, 4000)) {
+          assert.ok(z.delete(m));
+          scores.delete(m);
+        }
+        if (scores.size < 50) { for (const m of [...scores.keys()]) z.delete(m), scores.delete(m); }
+      }
+      const after = sorted();
+      assert.equal(z.size, after.length, `round ${round}`);
+      assert.deepEqual(walkAll(z, 0, after.length, false), after);
+      for (let r = 0; r < after.length; r += 211) assert.equal(z.rank(after[r][0]), r);
+      round++;
+    }
+    assert.equal(z.size, 0);
+    assert.deepEqual(walkAll(z, 0, 10, false), []);
+    z.add("again", 1, 0);
+    assert.equal(z.rank("again"), 0);
+    assert.deepEqual(walkAll(z, 0, 1, true), [["again", 1]]);
   }
 });

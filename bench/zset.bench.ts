@@ -1,7 +1,7 @@
-// Microbenchmarks of a sorted set in its large form (src/store/btree.ts), at a thousand and at a million members:
-// moving a member to a new random score (what redis-benchmark's ZADD does to an existing
-// member), a rank, a score lookup, and a delete plus insert. Members are visited in a scattered
-// order, so that the larger set is read mostly from memory, as the server reads it.
+// Microbenchmarks of a sorted set in its large form (src/store/btree.ts), at a thousand and at
+// a million members: moving a member to a new random score (what redis-benchmark's ZADD does to
+// an existing member), a rank, a score lookup, and a delete plus insert. Members are visited in
+// a scattered order, so that the larger set is read mostly from memory, as the server reads it.
 import { ZsetValue } from "../src/store/zset.ts";
 
 // deno-lint-ignore no-unused-vars

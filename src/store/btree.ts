@@ -43,6 +43,27 @@ function before(s1: number, m1: string, s2: number, m2: string): boolean {
   return s1 < s2 || (s1 === s2 && m1 < m2);
 }
 
+/**
+ * The first of the `n` entries of two parallel sorted arrays (a leaf's, or a small sorted set's)
+ * that is not before (score, member): where it is, or would be inserted.
+ */
+export function firstNotBefore(
+  scores: readonly number[],
+  members: readonly string[],
+  n: number,
+  score: number,
+  member: string,
+): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(scores[mid], members[mid], score, member)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Up to MAX (+ 1 while split) entries in arrays of that fixed size; slots past `n` are unused. */
 class Leaf {
   n = 0;
@@ -106,7 +127,8 @@ type Node = Leaf | Inner;
 const pathNodes: Inner[] = [];
 const pathAt: number[] = [];
 
-/** The child of `x` under which (score, member) is or would go: the last whose separator is not after it. */
+/** The child of `x` under which (score, member) is or would go: the last whose separator is not
+ * after it. */
 function childFor(x: Inner, score: number, member: string): number {
   const ss = x.sepScores;
   const sm = x.sepMembers;
@@ -204,20 +226,6 @@ export class BTree {
     return node as Leaf;
   }
 
-  /** The first entry of leaf `l` not before (score, member). */
-  private static position(l: Leaf, score: number, member: string): number {
-    const ss = l.scores;
-    const ms = l.members;
-    let lo = 0;
-    let hi = l.n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(ss[mid], ms[mid], score, member)) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
   /** Inserts a member that is not present. */
   insert(member: string, score: number): void {
     this.add(member, score);
@@ -228,7 +236,7 @@ export class BTree {
   /** Adds (score, member) to the tree alone. */
   private add(member: string, score: number): void {
     const leaf = this.descend(score, member, 1);
-    const at = BTree.position(leaf, score, member);
+    const at = firstNotBefore(leaf.scores, leaf.members, leaf.n, score, member);
     leaf.insert(at, score, member);
     this.length++;
     if (leaf.n > MAX) this.split(leaf, at === MAX && leaf.next === null);
@@ -299,7 +307,7 @@ export class BTree {
   /** Gives present `member` the score `to` (it has `from`), moving it to its new place. */
   updateScore(member: string, from: number, to: number): void {
     const leaf = this.descend(from, member, 0);
-    const at = BTree.position(leaf, from, member);
+    const at = firstNotBefore(leaf.scores, leaf.members, leaf.n, from, member);
     // In place when its neighbours in the leaf still bracket the new score.
     if (
       (at > 0 && before(leaf.scores[at - 1], leaf.members[at - 1], to, member)) &&
@@ -318,7 +326,7 @@ export class BTree {
     const score = this.index.get(member);
     if (score === undefined) return false;
     const leaf = this.descend(score, member, 0);
-    this.remove(leaf, BTree.position(leaf, score, member));
+    this.remove(leaf, firstNotBefore(leaf.scores, leaf.members, leaf.n, score, member));
     this.index.delete(member);
     return true;
   }
@@ -402,7 +410,8 @@ export class BTree {
       for (let j = 0; j < i; j++) rank += x.counts[j];
       node = x.children[i];
     }
-    return rank + BTree.position(node as Leaf, score, member);
+    const l = node as Leaf;
+    return rank + firstNotBefore(l.scores, l.members, l.n, score, member);
   }
 
   /** The leaf holding 0-based rank r (0 <= r < length), and r's position in it. */

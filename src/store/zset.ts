@@ -2,10 +2,11 @@
 // parallel arrays searched linearly or by bisection, the counterpart of Redis's "listpack"
 // encoding: O(n) changes for tiny n and little memory per set. A set that outgrows them moves
 // to a B+tree plus a member → score table for good (btree.ts), as Redis converts to its
-// "skiplist" encoding (the name OBJECT ENCODING reports) and never back. Both forms answer the same rank-based questions, so the
-// commands work on ranks: a score or lex range is the ranks between two counts.
+// "skiplist" encoding (the name OBJECT ENCODING reports) and never back. Both forms answer the
+// same rank-based questions, so the commands work on ranks: a score or lex range is the ranks
+// between two counts.
 import type { Collection } from "./keyspace.ts";
-import { BTree, compareLex, type LexBound } from "./btree.ts";
+import { BTree, compareLex, firstNotBefore, type LexBound } from "./btree.ts";
 
 export { compareLex, type LexBound };
 
@@ -57,17 +58,9 @@ class PackedZset implements SortedStore {
   insert(member: string, score: number): void {
     // A listpack stores 0 for -0 (Redis prints the score as an integer), so -0 reads back as 0.
     if (score === 0) score = 0;
-    const ms = this.members;
-    const ss = this.scores;
-    let lo = 0;
-    let hi = ms.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (ss[mid] < score || (ss[mid] === score && ms[mid] < member)) lo = mid + 1;
-      else hi = mid;
-    }
-    ms.splice(lo, 0, member);
-    ss.splice(lo, 0, score);
+    const at = firstNotBefore(this.scores, this.members, this.members.length, score, member);
+    this.members.splice(at, 0, member);
+    this.scores.splice(at, 0, score);
   }
 
   updateScore(member: string, _from: number, to: number): void {

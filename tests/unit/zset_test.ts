@@ -234,8 +234,8 @@ Deno.test("a tree that held a million members can be cloned", () => {
 });
 
 Deno.test("a tree of ~40,000 members stays ordered through moves and deletes", () => {
-  // ~40,000 members fill some 900 leaves under two levels of inner nodes; moves, deletes and re-inserts
-  // split and merge leaves all over it, and ranks, walks and counts must still agree.
+  // ~40,000 members fill some 900 leaves under two levels of inner nodes; moves, deletes and
+  // re-inserts split and merge leaves all over it, and ranks, walks and counts must still agree.
   const rand = seededRandom(77);
   const z = new ZsetValue();
   const scores = new Map<string, number>();

@@ -402,25 +402,26 @@ export class BTree {
   rank(member: string): number {
     const score = this.index.get(member);
     if (score === undefined) return -1;
-    let rank = 0;
-    let node = this.root;
+    const l = this.descend(score, member, 0);
+    let rank = firstNotBefore(l.scores, l.members, l.n, score, member);
     for (let d = 0; d < this.depth; d++) {
-      const x = node as Inner;
-      const i = childFor(x, score, member);
-      for (let j = 0; j < i; j++) rank += x.counts[j];
-      node = x.children[i];
+      for (let j = 0; j < pathAt[d]; j++) rank += pathNodes[d].counts[j];
     }
-    const l = node as Leaf;
-    return rank + firstNotBefore(l.scores, l.members, l.n, score, member);
+    return rank;
   }
 
-  /** The leaf holding 0-based rank r (0 <= r < length), and r's position in it. */
+  /**
+   * The leaf holding 0-based rank r (0 <= r < length), and r's position in it; records the path
+   * as `descend` does.
+   */
   private leafAt(r: number): [Leaf, number] {
     let node = this.root;
     for (let d = 0; d < this.depth; d++) {
       const x = node as Inner;
       let i = 0;
       while (i < x.n - 1 && r >= x.counts[i]) r -= x.counts[i++];
+      pathNodes[d] = x;
+      pathAt[d] = i;
       node = x.children[i];
     }
     return [node as Leaf, r];
@@ -491,10 +492,8 @@ export class BTree {
   deleteRange(from: number, to: number): void {
     for (let r = from; r < to && from < this.length; r++) {
       const [l, at] = this.leafAt(from);
-      const member = l.members[at];
-      this.descend(l.scores[at], member, 0);
+      this.index.delete(l.members[at]);
       this.remove(l, at);
-      this.index.delete(member);
     }
   }
 

@@ -165,9 +165,9 @@ export class ZsetValue implements Collection {
 
   /** Moves to the large form (the B+tree), for good. */
   private toTree(): void {
-    const list = new BTree();
-    this.store.walk(0, this.store.length, false, (m, s) => list.insert(m, s));
-    this.store = list;
+    const tree = new BTree();
+    this.store.walk(0, this.store.length, false, (m, s) => tree.insert(m, s));
+    this.store = tree;
   }
 
   /** The score of `member`, if present. */

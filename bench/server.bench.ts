@@ -53,8 +53,16 @@ for (let i = 0; i < KEYS; i += BATCH) {
 writer.clear();
 writer.command(["RPUSH", "mylist", ...Array.from({ length: 100 }, () => "z".repeat(16))]);
 socket.receive(writer.bytes().slice());
+// A queue of 100,000 elements, for pushes at one end and pops at the other.
+for (let i = 0; i < 100_000; i += 500) {
+  writer.clear();
+  writer.command(["RPUSH", "queue", ...Array.from({ length: 500 }, () => "q".repeat(16))]);
+  socket.receive(writer.bytes().slice());
+}
 
 const value = "y".repeat(16);
+/** Alternates LPUSH and RPOP. */
+let turn = 0;
 const workloads: [string, Uint8Array[]][] = [
   ["PING", batches(() => ["PING"])],
   ["GET", batches((k) => ["GET", k])],
@@ -62,6 +70,8 @@ const workloads: [string, Uint8Array[]][] = [
   ["SET", batches((k) => ["SET", k, value])],
   ["INCR", batches((k) => ["INCR", "counter:" + k.slice(-5)])],
   ["LRANGE 0 99", batches(() => ["LRANGE", "mylist", "0", "99"])],
+  // Half LPUSH, half RPOP: the queue keeps its length, its nodes come and go at the ends.
+  ["LPUSH/RPOP", batches(() => (++turn & 1) === 0 ? ["LPUSH", "queue", value] : ["RPOP", "queue"])],
   // redis-benchmark's MSET: ten random keys.
   ["MSET", batches(() => ["MSET", ...randomPairs(10, value)])],
   // redis-benchmark's SADD: one set, a member per random key.

@@ -53,7 +53,7 @@ export function popRangeReply(cx: Context, list: ListValue, front: boolean, coun
   // Reply first, straight from the packed bytes, then remove: a reply past the writer's limit
   // throws before anything is gone.
   cx.out.array(n);
-  for (let i = 0; i < n; i++) list.writeBulk(front ? i : len - 1 - i, cx.out);
+  if (n > 0) list.writeRange(front ? 0 : len - n, front ? n : len, !front, cx.out);
   if (front) list.trim(n, len);
   else list.trim(0, len - n);
 }
@@ -75,7 +75,7 @@ function pop(front: boolean): (cx: Context) => void {
     if (list === null) return;
     if (list === undefined) return count === -1 ? cx.out.nil() : cx.out.nilArray();
     if (count === 0) return cx.out.array(0);
-    if (count === -1) cx.out.bulk((front ? list.popFront() : list.popBack())!);
+    if (count === -1) list.popInto(front, cx.out);
     else popRangeReply(cx, list, front, count);
     deleteIfEmpty(cx, key, list);
   };
@@ -96,7 +96,7 @@ function lrange(cx: Context): void {
   const range = list === undefined ? null : clampRange(start, end, list.length);
   if (range === null) return cx.out.array(0);
   cx.out.array(range[1] - range[0] + 1);
-  for (let i = range[0]; i <= range[1]; i++) list!.writeBulk(i, cx.out);
+  list!.writeRange(range[0], range[1] + 1, false, cx.out);
 }
 
 /** A Redis list index (negatives from the end) as a position, or -1 when out of range. */

@@ -1,15 +1,15 @@
-// A deque of byte strings packed into one byte array, the store behind lists. Redis keeps a
-// list's elements in listpacks of a few KB (about 18 bytes for a 16-byte member); an array of
-// JavaScript strings would cost 40 or more (an 8-byte slot plus a 32-byte string object), so
-// the elements' bytes sit back to back in `data` and a second array holds their boundaries:
-// 16 + 4 bytes for a 16-byte member, plus the free room kept at both ends.
+// A deque of byte strings packed into one byte array: a node of a list (quicklist.ts), which
+// keeps a list's elements in a sequence of these, each of at most a few KB, as Redis keeps them
+// in listpacks of up to 8 KB. An array of JavaScript strings would cost 40 bytes or more a
+// 16-byte element (an 8-byte slot plus a 32-byte string object); here the elements' bytes sit
+// back to back in `data` and a second array holds their boundaries: 16 + 2 bytes for a 16-byte
+// element, plus the free room kept at the ends.
 //
-// The used bytes form one run in the middle of `data`, with free room before it (for pushes at
-// the front) and after it (for pushes at the back); `bounds` is laid out the same way. A push
-// that finds no room on its side moves the run (recentring, or growing by a fraction of the
-// size), so pushes and pops at both ends are amortised O(1), and element i is found in O(1):
-// it is data[bounds[lo + i], bounds[lo + i + 1]). Edits in the middle (LSET, LINSERT, LREM)
-// move the shorter side, O(n) as in Redis.
+// The used bytes form one run in `data`, with free room before it (for pushes at the front)
+// and after it (for pushes at the back); `bounds` is laid out the same way. A push that finds no
+// room on its side moves the run (recentring, or growing), so pushes and pops at both ends are
+// amortised O(1), and element i is found in O(1): it is data[bounds[lo + i], bounds[lo + i + 1]).
+// Edits in the middle (set, insert, removeEqual) move the shorter side.
 import { ByteBuffer, copyBytes } from "../protocol/latin1.ts";
 
 /** Where `writeBulk` sends an element: the reply writer (protocol/encoder.ts). */
@@ -20,35 +20,57 @@ export interface BulkWriter {
 /** Capacities start this small: most lists are short, and each is one object of this kind. */
 const MIN_BYTES = 64;
 const MIN_SLOTS = 8;
-/** Typed array offsets are 32-bit here, so one list's bytes stay below 4 GiB. */
+/**
+ * While its capacity is below these, a deque keeps at least half of it free, and doubles: room
+ * for pushes without moving the run often. From them on it grows only when full (a list's node
+ * is at most about this large, see quicklist.ts; one element alone may be larger).
+ */
+export const NODE_BYTES = 8 * 1024;
+export const NODE_SLOTS = 1024;
+/** Typed array offsets are 32-bit here, so one deque's bytes stay below 4 GiB. */
 const MAX_BYTES = 0xffff_ffff;
+/** Offsets up to this fit the 2-byte bounds every deque of a few KB uses. */
+const NARROW_MAX = 0xffff;
 
-/** A new capacity for `need` units: doubling while small, a quarter more once large. */
-function grown(need: number, min: number): number {
-  const extra = need < 1 << 20 ? need : need >> 2;
-  return Math.max(min, need + extra);
+/** Element boundaries: 2 bytes each while the data fits in 64 KB, 4 beyond. */
+type Bounds = Uint16Array | Uint32Array;
+
+function newBounds(slots: number, dataBytes: number): Bounds {
+  return dataBytes > NARROW_MAX ? new Uint32Array(slots) : new Uint16Array(slots);
+}
+
+/** A new capacity for `need` units: double, at least `min`, at most `max` unless `need` is more. */
+function grown(need: number, min: number, max: number): number {
+  return Math.max(min, need, Math.min(2 * need, max));
 }
 
 /**
  * True when `need` units call for a new array of `cap` rather than moving the run within it:
- * once half full while small, nearly full once large (so a large list keeps at most about a
- * quarter of slack), or once the elements take an eighth of it (giving memory back after pops).
+ * when they do not fit; while below `max`, once half full; or once the elements take an eighth
+ * of it (giving memory back after pops).
  */
-function reallocate(need: number, cap: number, min: number): boolean {
-  const full = cap < 1 << 20 ? cap >> 1 : cap - (cap >> 4);
-  return need > full || (cap > 4 * min && need < cap >> 3);
+function reallocate(need: number, cap: number, min: number, max: number): boolean {
+  return need > cap || (cap < max && need > cap >> 1) || (cap > 4 * min && need < cap >> 3);
 }
 
 /** A double-ended queue of byte strings (one char per byte). */
 export class Deque {
-  private data = new ByteBuffer(MIN_BYTES);
-  private bounds = new Uint32Array(MIN_SLOTS);
+  private data: ByteBuffer;
+  private bounds: Bounds;
   /** Index in `bounds` of the first element's start; `hi` is that of the last one's end. */
-  private lo = MIN_SLOTS >> 1;
-  private hi = MIN_SLOTS >> 1;
+  private lo: number;
+  private hi: number;
 
-  constructor() {
-    this.bounds[this.lo] = MIN_BYTES >> 1;
+  /**
+   * An empty deque with room for `bytes` bytes and `slots - 1` elements, all of it at the back
+   * (`side` < 0: it will be pushed at the back only), at the front (`side` > 0), or half on
+   * each side.
+   */
+  constructor(bytes = MIN_BYTES, slots = MIN_SLOTS, side = 0) {
+    this.data = new ByteBuffer(bytes);
+    this.bounds = newBounds(slots, bytes);
+    this.lo = this.hi = side < 0 ? 0 : side > 0 ? slots - 1 : slots >> 1;
+    this.bounds[this.lo] = side < 0 ? 0 : side > 0 ? bytes : bytes >> 1;
   }
 
   /** Number of elements. */
@@ -130,6 +152,18 @@ export class Deque {
   writeBulk(i: number, out: BulkWriter): void {
     const k = this.lo + i;
     out.bulkBytes(this.data.bytes, this.bounds[k], this.bounds[k + 1]);
+  }
+
+  /** `writeBulk` of the elements [from, to), in order, or last to first when `reversed`. */
+  writeRange(from: number, to: number, reversed: boolean, out: BulkWriter): void {
+    const d = this.data.bytes;
+    const b = this.bounds;
+    const lo = this.lo;
+    if (!reversed) {
+      for (let k = lo + from; k < lo + to; k++) out.bulkBytes(d, b[k], b[k + 1]);
+      return;
+    }
+    for (let k = lo + to - 1; k >= lo + from; k--) out.bulkBytes(d, b[k], b[k + 1]);
   }
 
   /** Length in bytes of element i. */
@@ -219,21 +253,43 @@ export class Deque {
 
   /** A deep copy. */
   clone(): Deque {
-    return this.copyTo(new Deque());
+    return this.copy(0, this.length);
   }
 
-  /** Makes the empty deque `c` a copy of this one; returns it. */
-  protected copyTo<T extends Deque>(c: T): T {
-    const n = this.length;
-    const used = this.bytes;
-    c.data = new ByteBuffer(Math.max(MIN_BYTES, used + (used >> 2) + 2));
-    c.bounds = new Uint32Array(Math.max(MIN_SLOTS, n + (n >> 2) + 3));
+  /** Bytes the elements [0, i) take. */
+  bytesBefore(i: number): number {
+    return this.bounds[this.lo + i] - this.bounds[this.lo];
+  }
+
+  /** Removes the elements from i on and returns them as a deque of their own. */
+  splitOff(i: number): Deque {
+    const rest = this.copy(i, this.length);
+    this.trim(0, i);
+    return rest;
+  }
+
+  /** Appends every element of `other`, in order. */
+  append(other: Deque): void {
+    const b = other.bounds;
+    const d = other.data.bytes;
+    for (let k = other.lo; k < other.hi; k++) this.pushBackBytes(d, b[k], b[k + 1]);
+  }
+
+  /** A new deque holding copies of the elements [from, to), with a quarter more room. */
+  private copy(from: number, to: number): Deque {
+    const n = to - from;
+    const start = this.bounds[this.lo + from];
+    const used = this.bounds[this.lo + to] - start;
+    const c = new Deque(
+      Math.max(MIN_BYTES, used + (used >> 2) + 2),
+      Math.max(MIN_SLOTS, n + (n >> 2) + 3),
+    );
     c.lo = (c.bounds.length - n - 1) >> 1;
     c.hi = c.lo + n;
     const at = (c.data.bytes.length - used) >> 1;
-    c.data.bytes.set(this.data.bytes.subarray(this.bounds[this.lo], this.bounds[this.hi]), at);
-    const delta = at - this.bounds[this.lo];
-    for (let i = 0; i <= n; i++) c.bounds[c.lo + i] = this.bounds[this.lo + i] + delta;
+    c.data.bytes.set(this.data.bytes.subarray(start, start + used), at);
+    const delta = at - start;
+    for (let i = 0; i <= n; i++) c.bounds[c.lo + i] = this.bounds[this.lo + from + i] + delta;
     return c;
   }
 
@@ -287,10 +343,12 @@ export class Deque {
     const need = used + n;
     const cap = this.data.bytes.length;
     let target = this.data;
-    if (reallocate(need, cap, MIN_BYTES)) {
-      const size = grown(need, MIN_BYTES);
+    if (reallocate(need, cap, MIN_BYTES, NODE_BYTES)) {
+      const size = grown(need, MIN_BYTES, NODE_BYTES);
       if (size > MAX_BYTES) throw new RangeError("list too large");
       target = new ByteBuffer(size);
+      // Offsets past 64 KB need 4-byte bounds (an element of its own that large, see quicklist.ts).
+      if (size > NARROW_MAX && b instanceof Uint16Array) this.bounds = Uint32Array.from(b);
     }
     const free = target.bytes.length - need;
     const at = front ? n + free - (free >> 2) : free >> 2;
@@ -300,7 +358,8 @@ export class Deque {
       this.data = target;
     }
     const delta = at - start;
-    if (delta !== 0) { for (let k = this.lo; k <= this.hi; k++) b[k] += delta; }
+    const bounds = this.bounds;
+    if (delta !== 0) { for (let k = this.lo; k <= this.hi; k++) bounds[k] += delta; }
   }
 
   /** The same as `moveData` for the bounds: room for one more on the given side. */
@@ -309,8 +368,8 @@ export class Deque {
     const need = count + 1;
     const cap = this.bounds.length;
     let target = this.bounds;
-    if (reallocate(need, cap, MIN_SLOTS)) {
-      target = new Uint32Array(grown(need, MIN_SLOTS));
+    if (reallocate(need, cap, MIN_SLOTS, NODE_SLOTS)) {
+      target = newBounds(grown(need, MIN_SLOTS, NODE_SLOTS), this.data.bytes.length);
     }
     const free = target.length - need;
     const at = front ? 1 + free - (free >> 2) : free >> 2;

@@ -1,10 +1,10 @@
-// The list value: a Deque of byte strings that the generic commands (TYPE, OBJECT, COPY) can
-// see as a collection.
-import { Deque } from "./deque.ts";
+// The list value: a QuickList of byte strings that the generic commands (TYPE, OBJECT, COPY)
+// can see as a collection.
+import { QuickList } from "./quicklist.ts";
 import type { Collection } from "./keyspace.ts";
 
 /** A Redis list. */
-export class ListValue extends Deque implements Collection {
+export class ListValue extends QuickList implements Collection {
   /** On the prototype rather than a field: one list may be one of millions. */
   get type(): "list" {
     return "list";

@@ -1,10 +1,14 @@
 // The list store: a Deque of byte strings checked against a plain array doing the same thing.
 import assert from "node:assert/strict";
-import { Deque } from "../../src/store/deque.ts";
+import { Deque, NODE_BYTES, NODE_SLOTS } from "../../src/store/deque.ts";
+import type { QuickList } from "../../src/store/quicklist.ts";
 import { ListValue } from "../../src/store/list.ts";
 import { seededRandom } from "../helpers/random.ts";
 
-function contents(d: Deque): string[] {
+/** Either store: a single packed deque, or a list of them. */
+type Store = Deque | QuickList;
+
+function contents(d: Store): string[] {
   const out: string[] = [];
   for (let i = 0; i < d.length; i++) out.push(d.at(i));
   return out;
@@ -44,8 +48,8 @@ Deno.test("deque: binary bytes and empty elements round-trip", () => {
   assert.equal(d.bytes, 256 + 2 + 5);
 });
 
-Deno.test("deque: long elements and growth far past the initial room", () => {
-  const d = new Deque();
+Deno.test("list: long elements and growth far past the initial room", () => {
+  const d = new ListValue();
   const big = "z".repeat(100_000);
   for (let i = 0; i < 50; i++) {
     d.pushFront(`f${i}`);
@@ -98,22 +102,31 @@ Deno.test("deque: clone is deep, and ListValue is a list collection", () => {
   assert.deepEqual([...c], ["A", "b", "c"]);
 });
 
-Deno.test("deque: thousands of random operations agree with an array model", () => {
-  for (const seed of [1, 2, 3, 42]) {
+/** How a model run picks element sizes and burst lengths. */
+interface Shape {
+  /** The length of a long element, given a random number in [0, 1). */
+  long: (r: number) => number;
+  /** The most elements one burst pushes or pops. */
+  burst: number;
+  steps: number;
+}
+
+/** Random operations on `d`, checked against a plain array doing the same thing. */
+function agreesWithModel(seed: number, d: Store, shape: Shape, check: (d: Store) => void): void {
+  {
     const rand = seededRandom(seed);
-    const d = new Deque();
     const model: string[] = [];
     const word = () => {
       const r = rand();
       // Mostly short words from a small alphabet (so removeEqual finds matches), some long.
-      const n = r < 0.05 ? Math.floor(rand() * 3000) : Math.floor(rand() * 6);
+      const n = r < 0.05 ? shape.long(rand()) : Math.floor(rand() * 6);
       let s = "";
       for (let i = 0; i < n; i++) {
         s += String.fromCharCode(r < 0.5 ? 97 + Math.floor(rand() * 3) : Math.floor(rand() * 256));
       }
       return s;
     };
-    for (let step = 0; step < 6000; step++) {
+    for (let step = 0; step < shape.steps; step++) {
       const op = Math.floor(rand() * 12);
       const i = model.length === 0 ? 0 : Math.floor(rand() * model.length);
       const ctx = `seed ${seed} step ${step} op ${op}`;
@@ -193,7 +206,7 @@ Deno.test("deque: thousands of random operations agree with an array model", () 
           break;
         case 11: {
           // Bursts at one end make the store grow, recentre and shrink.
-          const n = Math.floor(rand() * 200);
+          const n = Math.floor(rand() * shape.burst);
           const back = rand() < 0.5;
           const push = rand() < 0.5;
           for (let k = 0; k < n; k++) {
@@ -213,10 +226,84 @@ Deno.test("deque: thousands of random operations agree with an array model", () 
         }
       }
       assert.equal(d.length, model.length, ctx);
-      if (step % 500 === 0) assert.deepEqual(contents(d), model, ctx);
+      if (step % 500 === 0) {
+        assert.deepEqual(contents(d), model, ctx);
+        check(d);
+      }
     }
     assert.deepEqual(contents(d), model);
     assert.deepEqual(contents(d.clone()), model);
     assert.equal(d.bytes, model.reduce((n, s) => n + s.length, 0));
   }
+}
+
+Deno.test("deque: thousands of random operations agree with an array model", () => {
+  const shape = { long: (r: number) => Math.floor(r * 3000), burst: 200, steps: 6000 };
+  for (const seed of [1, 2, 3, 42]) agreesWithModel(seed, new Deque(), shape, () => {});
+});
+
+/** The nodes of a quicklist (private: this test checks the rules they keep). */
+function nodesOf(q: QuickList): Deque[] {
+  return (q as unknown as { nodes: Deque[] }).nodes;
+}
+
+/** Fails unless every node of `d` keeps the rules in quicklist.ts. */
+function checkNodes(d: Store): void {
+  const nodes = nodesOf(d as QuickList);
+  assert.ok(nodes.length >= 1);
+  let count = 0;
+  for (const node of nodes) {
+    count += node.length;
+    if (nodes.length > 1) assert.ok(node.length > 0, "an empty node in a list of several");
+    if (node.length > 1) {
+      assert.ok(
+        node.bytes <= NODE_BYTES,
+        `a node of ${node.length} elements holds ${node.bytes} B`,
+      );
+      assert.ok(node.length < NODE_SLOTS, `a node holds ${node.length} elements`);
+    }
+  }
+  assert.equal(count, d.length);
+}
+
+Deno.test("quicklist: random operations over many nodes agree with an array model", () => {
+  // Long elements up to 3000 bytes, some past a node (8 KB) and past 64 KB (4-byte bounds);
+  // bursts of thousands of elements make lists of many nodes.
+  const long = (r: number) =>
+    r < 0.02 ? 70_000 + Math.floor(r * 1000) : r < 0.1 ? 9000 : Math.floor(r * 3000);
+  const shape = { long, burst: 3000, steps: 3000 };
+  for (const seed of [1, 2, 3, 42]) agreesWithModel(seed, new ListValue(), shape, checkNodes);
+});
+
+Deno.test("quicklist: a long list keeps full nodes, and LREM merges what it thins", () => {
+  const q = new ListValue();
+  const n = 100_000;
+  for (let i = 0; i < n; i++) {
+    const s = String(i).padStart(16, "0");
+    if (i % 2 === 0) q.pushBack(s);
+    else q.pushFront(s);
+  }
+  checkNodes(q);
+  // 16-byte elements: 512 to a node of 8 KB, but for the two end nodes.
+  assert.ok(q.nodeCount <= Math.ceil(n / 512) + 2, `${q.nodeCount} nodes`);
+  assert.equal(q.at(0), String(n - 1).padStart(16, "0"));
+  assert.equal(q.at(n - 1), String(n - 2).padStart(16, "0"));
+  assert.equal(q.at(n / 2), String(0).padStart(16, "0"));
+  // Every other element goes (the front half holds the odd numbers, highest first): the
+  // nodes, half full, merge in pairs.
+  for (let i = 0; i < n; i += 2) q.set(i, "x");
+  assert.equal(q.removeEqual("x", 0, false), n / 2);
+  checkNodes(q);
+  assert.ok(q.nodeCount <= Math.ceil(n / 2 / 512) + 2, `${q.nodeCount} nodes after LREM`);
+  assert.deepEqual(
+    [...q].slice(0, 3),
+    [n - 3, n - 7, n - 11].map((i) => String(i).padStart(16, "0")),
+  );
+  // Trimming to a range inside one node, then popping it empty.
+  q.trim(1000, 1010);
+  checkNodes(q);
+  assert.equal(q.length, 10);
+  for (let i = 0; i < 10; i++) assert.notEqual(q.popBack(), undefined);
+  assert.equal(q.popFront(), undefined);
+  assert.equal(q.nodeCount, 1);
 });

@@ -14,7 +14,7 @@
 // walks. An inner node holds up to MAX children, the number of members under each, and for
 // each child but the first the smallest key it had when it was made (every key under child i is
 // at least that separator, every key under child i - 1 below it). A node that fills up is split
-// in two; a leaf that falls below a quarter is merged into a neighbour when they fit in one, and
+// in two; a node that falls below a quarter is merged into a neighbour when they fit in one, and
 // an empty node is removed, so the tree shrinks as it empties.
 
 import { StringMap } from "./stringmap.ts";
@@ -22,7 +22,7 @@ import { StringMap } from "./stringmap.ts";
 /** Entries in a leaf, children of an inner node, at most (a node holds one more while split). */
 const MAX = 64;
 const HALF = MAX >> 1;
-/** A leaf with fewer entries is merged into a neighbour when both fit in one. */
+/** A node with fewer entries (or children) is merged into a neighbour when both fit in one. */
 const LOW = MAX >> 2;
 
 /** A lexicographic range end: a byte string, or the "-" (lowest) / "+" (highest) infinities. */
@@ -372,7 +372,8 @@ export class BTree {
 
   /**
    * Drops child pathAt[d] of pathNodes[d] (empty, or merged into its neighbour); an inner node
-   * left without children goes too, and a root left with one child gives way to it.
+   * left without children goes too, one left small merges with a neighbour when both fit in one,
+   * and a root left with one child gives way to it.
    */
   private removeChild(d: number): void {
     for (; d >= 0; d--) {
@@ -385,7 +386,7 @@ export class BTree {
       removeAt(x.sepScores, x.n, i);
       removeAt(x.sepMembers, x.n, i);
       x.n--;
-      if (x.n > 0) break;
+      if (x.n > 0 && (x.n >= LOW || d === 0 || !this.mergeInner(d))) break;
     }
     if ((this.root as Inner).n === 0) {
       // The last member went.
@@ -396,6 +397,37 @@ export class BTree {
       this.root = (this.root as Inner).children[0];
       this.depth--;
     }
+  }
+
+  /**
+   * Merges inner node pathNodes[d] with its right or left neighbour under pathNodes[d - 1], when
+   * both fit in one, and points pathAt[d - 1] at the one emptied (for `removeChild` to drop);
+   * false when neither fits.
+   */
+  private mergeInner(d: number): boolean {
+    const x = pathNodes[d];
+    const parent = pathNodes[d - 1];
+    const i = pathAt[d - 1];
+    const right = i + 1 < parent.n ? parent.children[i + 1] as Inner : null;
+    const left = i > 0 ? parent.children[i - 1] as Inner : null;
+    // Child j (of the parent) goes into child j - 1.
+    let j: number;
+    if (right !== null && x.n + right.n <= MAX) j = i + 1;
+    else if (left !== null && left.n + x.n <= MAX) j = i;
+    else return false;
+    const a = parent.children[j - 1] as Inner;
+    const b = parent.children[j] as Inner;
+    for (let k = 0; k < b.n; k++) {
+      a.children[a.n + k] = b.children[k];
+      a.counts[a.n + k] = b.counts[k];
+      // b's first child has no separator of its own: b's, in the parent, bounds it from below.
+      a.sepScores[a.n + k] = k === 0 ? parent.sepScores[j] : b.sepScores[k];
+      a.sepMembers[a.n + k] = k === 0 ? parent.sepMembers[j] : b.sepMembers[k];
+    }
+    a.n += b.n;
+    parent.counts[j - 1] += parent.counts[j];
+    pathAt[d - 1] = j;
+    return true;
   }
 
   /** The 0-based rank of `member`, or -1. */

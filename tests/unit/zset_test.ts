@@ -311,3 +311,44 @@ Deno.test("a deep sorted set emptied in random order and by rank ranges stays ri
     assert.deepEqual(walkAll(z, 0, 1, true), [["again", 1]]);
   }
 });
+
+/** The inner nodes of `t` (private: this test checks how the tree shrinks), level by level. */
+function innerLevels(t: BTree): number[] {
+  type Inner = { n: number; children: unknown[] };
+  const { root, depth } = t as unknown as { root: Inner; depth: number };
+  const levels: number[] = [];
+  let level: Inner[] = depth > 0 ? [root] : [];
+  for (let d = 0; d < depth; d++) {
+    levels.push(level.length);
+    level = d + 1 < depth ? level.flatMap((x) => x.children.slice(0, x.n) as Inner[]) : [];
+  }
+  return levels;
+}
+
+Deno.test("a B+tree thinned by deletions merges its inner nodes and grows shallower", () => {
+  // 300,000 members: a root, two levels of inner nodes, ~7,000 leaves. Deleting all but 1,000
+  // at random leaves a few dozen leaves; the inner nodes above them merge as they thin out
+  // (before, each kept one or two leaves and the tree kept its depth).
+  const rand = seededRandom(5);
+  const t = new BTree();
+  const members: string[] = [];
+  for (let i = 0; i < 300_000; i++) {
+    members.push("m" + i);
+    t.insert("m" + i, Math.floor(rand() * 1_000_000));
+  }
+  assert.equal(innerLevels(t).length, 3);
+  for (let i = members.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [members[i], members[j]] = [members[j], members[i]];
+  }
+  for (const m of members.slice(1000)) assert.ok(t.delete(m));
+  const levels = innerLevels(t);
+  assert.ok(levels.length <= 2, `inner levels ${levels}`);
+  assert.ok(levels.reduce((a, b) => a + b, 0) <= 3, `inner nodes per level ${levels}`);
+  const kept = members.slice(0, 1000).map((m) => [m, t.score(m)!] as [string, number]);
+  kept.sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1));
+  for (let r = 0; r < kept.length; r += 37) assert.equal(t.rank(kept[r][0]), r);
+  const walked: [string, number][] = [];
+  t.walk(0, 1000, false, (m, s) => walked.push([m, s]));
+  assert.deepEqual(walked, kept);
+});

@@ -227,9 +227,7 @@ function msetCommand(nx: boolean): (cx: Context) => void {
     if (nx) {
       for (let i = 1; i < cx.argc; i += 2) if (db.has(cx.arg(i))) return cx.out.int(0);
     }
-    // Each key by its bytes in the request, as SET: its string is built only when it is new.
-    const { mem, starts, ends } = cx;
-    for (let i = 1; i < cx.argc; i += 2) db.setBytes(mem, starts[i], ends[i], cx.arg(i + 1));
+    for (let i = 1; i < cx.argc; i += 2) db.set(cx.arg(i), cx.arg(i + 1));
     if (nx) cx.out.int(1);
     else cx.out.ok();
   };

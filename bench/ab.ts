@@ -7,7 +7,8 @@
 // measured. Here each build runs a slice of SLICE batches in turn (the order alternating, ABBA),
 // so both see the same machine. The result is the median of the rounds' own this/base ratios (a
 // garbage collection, which the two builds' heaps share, lands in one slice or the other), their
-// quartiles, and each build's average over all rounds.
+// quartiles, and each build's average over all rounds. Runs differ more than the quartiles of one
+// suggest (README, "Development"): repeat it.
 //
 // deno task ab --base DIR [--workload NAME]... [--rounds N]
 // (NAME as in lib/workloads.ts, e.g. GET, SET, "LPUSH/RPOP"; all of them by default)

@@ -288,6 +288,9 @@ export function renderReport(input: ReportInput): string {
           "floor/redis",
           "keyval CPU µs/op",
           "keyval/floor",
+          "floor p99 ms",
+          "redis p99 ms",
+          "keyval p99 ms",
         ],
         floors.map((measured) => {
           const { workload: w, byServer } = measured;
@@ -305,17 +308,20 @@ export function renderReport(input: ReportInput): string {
             r ? ratio("floor", "redis") : DASH,
             k ? k.cpuUs.toFixed(2) : DASH,
             k ? ratio("keyval", "floor") : DASH,
+            f.p99.toFixed(3),
+            r ? r.p99.toFixed(3) : DASH,
+            k ? k.p99.toFixed(3) : DASH,
           ];
         }),
-        [false, true, true, true, true, true, true],
+        [false, true, true, true, true, true, true, true, true, true],
       ),
       "",
       "The floor (bench/lib/floor_server.ts) is a Deno process that reads and writes as keyval " +
         "does (node:net, one write per read) and answers every request with +OK, doing nothing " +
         "else. Its CPU per request is the runtime's I/O path: floor/redis above the CPU target " +
         "means that target is out of reach for any server on this runtime, and keyval/floor is " +
-        "what keyval's own work adds. Measured in the same rounds as keyval and redis, " +
-        "alternating.",
+        "what keyval's own work adds. Its p99 is the runtime's tail: a server doing nothing on " +
+        "this runtime. Measured in the same rounds as keyval and redis, alternating.",
       "",
     );
   }

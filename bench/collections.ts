@@ -6,7 +6,7 @@
 // go back to the OS in either. Then a second key of N elements is loaded beside the first and its
 // growth at rest is reported too: the cost of an element once the server is warm. keyval's first
 // load also pays, once, for compiling its code, the binary's pages it touches, V8's young
-// generation and the allocator's pools (~35-40 MB: a first 1M-element list took 57 B an element
+// generation and the allocator's pools (~35-45 MB: a first 1M-element list took 57-65 B an element
 // at rest, a second 18-21).
 //
 // deno task compare-collections [--elements N] [--no-redis] [--no-write]

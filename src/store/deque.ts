@@ -60,15 +60,21 @@ export class Deque {
   /** Index in `bounds` of the first element's start; `hi` is that of the last one's end. */
   private lo: number;
   private hi: number;
+  /**
+   * Where pushes are expected: -1 at the back only, 1 at the front only (a list's end nodes), 0
+   * at both. A push on the expected side that finds no room moves all the free room there;
+   * otherwise three quarters of it go to the side pushed.
+   */
+  private readonly side: number;
 
   /**
    * An empty deque with room for `bytes` bytes and `slots - 1` elements, all of it at the back
-   * (`side` < 0: it will be pushed at the back only), at the front (`side` > 0), or half on
-   * each side.
+   * (`side` < 0), at the front (`side` > 0), or half on each side (see `side` above).
    */
   constructor(bytes = MIN_BYTES, slots = MIN_SLOTS, side = 0) {
     this.data = new ByteBuffer(bytes);
     this.bounds = newBounds(slots, bytes);
+    this.side = side;
     this.lo = this.hi = side < 0 ? 0 : side > 0 ? slots - 1 : slots >> 1;
     this.bounds[this.lo] = side < 0 ? 0 : side > 0 ? bytes : bytes >> 1;
   }
@@ -268,6 +274,25 @@ export class Deque {
     return rest;
   }
 
+  /**
+   * Gives up all free room (a list's node that filled up: it is pushed no more unless it becomes
+   * an end node again, and then grows as any deque does).
+   */
+  shrinkToFit(): void {
+    const n = this.length;
+    const start = this.bounds[this.lo];
+    const used = this.bytes;
+    if (this.data.bytes.length === used && this.bounds.length === n + 1) return;
+    const data = new ByteBuffer(used);
+    data.bytes.set(this.data.bytes.subarray(start, start + used));
+    const bounds = newBounds(n + 1, used);
+    for (let i = 0; i <= n; i++) bounds[i] = this.bounds[this.lo + i] - start;
+    this.data = data;
+    this.bounds = bounds;
+    this.lo = 0;
+    this.hi = n;
+  }
+
   /** Appends every element of `other`, in order. */
   append(other: Deque): void {
     const b = other.bounds;
@@ -333,7 +358,8 @@ export class Deque {
 
   /**
    * Moves the used bytes (into a larger or smaller array when needed) so that `n` bytes fit on
-   * the given side; three quarters of the free room go to that side, where pushes come from.
+   * the given side, which gets all the free room when it is the deque's `side`, else three
+   * quarters of it.
    */
   private moveData(front: boolean, n: number): void {
     const b = this.bounds;
@@ -351,7 +377,8 @@ export class Deque {
       if (size > NARROW_MAX && b instanceof Uint16Array) this.bounds = Uint32Array.from(b);
     }
     const free = target.bytes.length - need;
-    const at = front ? n + free - (free >> 2) : free >> 2;
+    const lead = this.roomFor(front, free);
+    const at = front ? n + lead : free - lead;
     if (target === this.data) target.bytes.copyWithin(at, start, end);
     else {
       target.bytes.set(this.data.bytes.subarray(start, end), at);
@@ -360,6 +387,11 @@ export class Deque {
     const delta = at - start;
     const bounds = this.bounds;
     if (delta !== 0) { for (let k = this.lo; k <= this.hi; k++) bounds[k] += delta; }
+  }
+
+  /** Of `free` units of room, those to keep on the side pushed (the front, or the back). */
+  private roomFor(front: boolean, free: number): number {
+    return this.side === (front ? 1 : -1) ? free : free - (free >> 2);
   }
 
   /** The same as `moveData` for the bounds: room for one more on the given side. */
@@ -372,7 +404,8 @@ export class Deque {
       target = newBounds(grown(need, MIN_SLOTS, NODE_SLOTS), this.data.bytes.length);
     }
     const free = target.length - need;
-    const at = front ? 1 + free - (free >> 2) : free >> 2;
+    const lead = this.roomFor(front, free);
+    const at = front ? 1 + lead : free - lead;
     if (target === this.bounds) target.copyWithin(at, this.lo, this.hi + 1);
     else target.set(this.bounds.subarray(this.lo, this.hi + 1), at);
     this.bounds = target;

@@ -286,6 +286,16 @@ Deno.test("quicklist: a long list keeps full nodes, and LREM merges what it thin
   checkNodes(q);
   // 16-byte elements: 512 to a node of 8 KB, but for the two end nodes.
   assert.ok(q.nodeCount <= Math.ceil(n / 512) + 2, `${q.nodeCount} nodes`);
+  // A node that filled up kept no free room: its buffers hold its elements exactly.
+  const nodes = nodesOf(q);
+  for (const node of nodes.slice(1, -1)) {
+    const { data, bounds } = node as unknown as {
+      data: { bytes: Uint8Array };
+      bounds: Uint16Array;
+    };
+    assert.equal(data.bytes.length, node.bytes);
+    assert.equal(bounds.length, node.length + 1);
+  }
   assert.equal(q.at(0), String(n - 1).padStart(16, "0"));
   assert.equal(q.at(n - 1), String(n - 2).padStart(16, "0"));
   assert.equal(q.at(n / 2), String(0).padStart(16, "0"));

@@ -280,17 +280,13 @@ export class Deque {
    */
   shrinkToFit(): void {
     const n = this.length;
-    const start = this.bounds[this.lo];
     const used = this.bytes;
     if (this.data.bytes.length === used && this.bounds.length === n + 1) return;
-    const data = new ByteBuffer(used);
-    data.bytes.set(this.data.bytes.subarray(start, start + used));
-    const bounds = newBounds(n + 1, used);
-    for (let i = 0; i <= n; i++) bounds[i] = this.bounds[this.lo + i] - start;
-    this.data = data;
-    this.bounds = bounds;
-    this.lo = 0;
-    this.hi = n;
+    const tight = this.copy(0, n, false);
+    this.data = tight.data;
+    this.bounds = tight.bounds;
+    this.lo = tight.lo;
+    this.hi = tight.hi;
   }
 
   /** Appends every element of `other`, in order. */
@@ -300,15 +296,20 @@ export class Deque {
     for (let k = other.lo; k < other.hi; k++) this.pushBackBytes(d, b[k], b[k + 1]);
   }
 
-  /** A new deque holding copies of the elements [from, to), with a quarter more room. */
-  private copy(from: number, to: number): Deque {
+  /**
+   * A new deque holding copies of the elements [from, to), with a quarter more room, or none
+   * (`room` false: its buffers hold the elements exactly).
+   */
+  private copy(from: number, to: number, room = true): Deque {
     const n = to - from;
     const start = this.bounds[this.lo + from];
     const used = this.bounds[this.lo + to] - start;
-    const c = new Deque(
-      Math.max(MIN_BYTES, used + (used >> 2) + 2),
-      Math.max(MIN_SLOTS, n + (n >> 2) + 3),
-    );
+    const c = room
+      ? new Deque(
+        Math.max(MIN_BYTES, used + (used >> 2) + 2),
+        Math.max(MIN_SLOTS, n + (n >> 2) + 3),
+      )
+      : new Deque(used, n + 1);
     c.lo = (c.bounds.length - n - 1) >> 1;
     c.hi = c.lo + n;
     const at = (c.data.bytes.length - used) >> 1;

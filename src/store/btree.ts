@@ -142,6 +142,18 @@ function childFor(x: Inner, score: number, member: string): number {
   return lo - 1;
 }
 
+/**
+ * For child i of `x`, left small: the neighbour pair it can merge into one node with, as the
+ * index j of the pair's right child (the right neighbour's, i + 1, tried first; or i, with the
+ * left one), or -1 when neither fits beside it.
+ */
+function mergePartner(x: Inner, i: number): number {
+  const n = x.children[i].n;
+  if (i + 1 < x.n && n + x.children[i + 1].n <= MAX) return i + 1;
+  if (i > 0 && x.children[i - 1].n + n <= MAX) return i;
+  return -1;
+}
+
 /** Removes element i of `a` (of `n` used), moving the rest down. */
 function removeAt<T>(a: T[], n: number, i: number): void {
   for (let j = i; j < n - 1; j++) a[j] = a[j + 1];
@@ -344,10 +356,10 @@ export class BTree {
     const i = pathAt[this.depth - 1];
     if (leaf.n > 0) {
       // Merge with a neighbour under the same parent when both fit in one leaf.
-      const right = i + 1 < parent.n ? parent.children[i + 1] as Leaf : null;
-      if (right && leaf.n + right.n <= MAX) return this.mergeLeaves(leaf, right, parent, i);
-      const left = i > 0 ? parent.children[i - 1] as Leaf : null;
-      if (left && left.n + leaf.n <= MAX) return this.mergeLeaves(left, leaf, parent, i - 1);
+      const j = mergePartner(parent, i);
+      if (j !== -1) {
+        this.mergeLeaves(parent.children[j - 1] as Leaf, parent.children[j] as Leaf, parent, j - 1);
+      }
       return;
     }
     this.unlinkLeaf(leaf);
@@ -405,16 +417,10 @@ export class BTree {
    * false when neither fits.
    */
   private mergeInner(d: number): boolean {
-    const x = pathNodes[d];
     const parent = pathNodes[d - 1];
-    const i = pathAt[d - 1];
-    const right = i + 1 < parent.n ? parent.children[i + 1] as Inner : null;
-    const left = i > 0 ? parent.children[i - 1] as Inner : null;
     // Child j (of the parent) goes into child j - 1.
-    let j: number;
-    if (right !== null && x.n + right.n <= MAX) j = i + 1;
-    else if (left !== null && left.n + x.n <= MAX) j = i;
-    else return false;
+    const j = mergePartner(parent, pathAt[d - 1]);
+    if (j === -1) return false;
     const a = parent.children[j - 1] as Inner;
     const b = parent.children[j] as Inner;
     for (let k = 0; k < b.n; k++) {

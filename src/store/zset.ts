@@ -217,8 +217,9 @@ export class ZsetValue implements Collection {
   }
 
   /**
-   * Rebuilds a tree that deletions left mostly empty: its inner nodes go only once empty
-   * (amortized O(log n) per deletion). It stays in the large form, as in Redis. A ZSCAN
+   * Rebuilds a tree that deletions left mostly empty: a node merges only with a neighbour it
+   * fits beside, so a thinned tree stays sparser and deeper than one built afresh (amortized
+   * O(log n) per deletion). It stays in the large form, as in Redis. A ZSCAN
    * iterator keeps walking the old member table: it still sees every member present
    * throughout, and ZSCAN skips the ones deleted since.
    */

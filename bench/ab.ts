@@ -13,9 +13,8 @@
 // deno task ab --base DIR [--workload NAME]... [--rounds N]
 // (NAME as in lib/workloads.ts, e.g. GET, SET, "LPUSH/RPOP"; all of them by default)
 import { parseArgs } from "node:util";
-import type { Socket } from "node:net";
 import { BATCH, KEYS, setupBatches, workloads } from "./lib/workloads.ts";
-import { InstantSocket } from "./lib/socket.ts";
+import { connectInstant, type InstantSocket } from "./lib/socket.ts";
 
 /** Batches a build runs in one turn. */
 const SLICE = 256;
@@ -39,9 +38,7 @@ async function start(root: URL): Promise<InstantSocket> {
   const { Server } = await import(new URL("src/server.ts", root).href);
   const { defaultConfig } = await import(new URL("src/config.ts", root).href);
   const { Connection } = await import(new URL("src/connection.ts", root).href);
-  const socket = new InstantSocket();
-  new Connection(socket as unknown as Socket, new Server(defaultConfig({ metricsBind: null })));
-  return socket;
+  return connectInstant(new Server(defaultConfig({ metricsBind: null })), Connection);
 }
 
 const here = new URL("../", import.meta.url);

@@ -34,9 +34,15 @@ export class InstantSocket {
   }
 }
 
-/** A client of `server` on an InstantSocket. */
-export function connectInstant(server: Server): InstantSocket {
+/** The constructor of a connection: this checkout's, or another build's (bench/ab.ts). */
+type ConnectionClass = new (socket: Socket, server: Server) => unknown;
+
+/** A client of `server` on an InstantSocket, served by a `connection` of this class. */
+export function connectInstant(
+  server: Server,
+  connection: ConnectionClass = Connection,
+): InstantSocket {
   const socket = new InstantSocket();
-  new Connection(socket as unknown as Socket, server);
+  new connection(socket as unknown as Socket, server);
   return socket;
 }

@@ -1,7 +1,7 @@
 // What a command handler receives: its arguments (read straight from the request buffer, no
 // copies), the reply writer, and the server and client state it may act on. Handlers never
 // touch sockets.
-import type { ByteBuffer } from "../protocol/latin1.ts";
+import { type ByteBuffer, equalsIgnoreCase } from "../protocol/latin1.ts";
 import type { ReplyWriter } from "../protocol/encoder.ts";
 import type { Config } from "../config.ts";
 import type { Stats } from "../stats.ts";
@@ -104,14 +104,7 @@ export class Context {
 
   /** True when argument i equals the lower-case ASCII `word`, ignoring case; no allocation. */
   argIs(i: number, word: string): boolean {
-    const s = this.starts[i];
-    if (this.ends[i] - s !== word.length) return false;
-    const b = this.mem.bytes;
-    for (let j = 0; j < word.length; j++) {
-      const c = b[s + j];
-      if ((c >= 65 && c <= 90 ? c + 32 : c) !== word.charCodeAt(j)) return false;
-    }
-    return true;
+    return equalsIgnoreCase(this.mem.bytes, this.starts[i], this.ends[i], word);
   }
 
   /** Arguments [from, to) as byte strings. */

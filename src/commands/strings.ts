@@ -368,6 +368,7 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(1)",
     handler: set,
     boundedByRequest: true,
+    overwritesValue: true,
   },
   {
     name: "setnx",
@@ -393,6 +394,7 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(1)",
     handler: setWithTtl("setex", EX),
     boundedByRequest: true,
+    overwritesValue: true,
   },
   {
     name: "psetex",
@@ -406,6 +408,7 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(1)",
     handler: setWithTtl("psetex", PX),
     boundedByRequest: true,
+    overwritesValue: true,
   },
   {
     name: "getset",
@@ -468,6 +471,7 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(N) where N is the number of keys to set.",
     handler: msetCommand(false),
     boundedByRequest: true,
+    overwritesValue: true,
   },
   {
     name: "msetnx",

@@ -79,6 +79,24 @@ function hexValue(c: number): number {
   return -1;
 }
 
+/** Requests a lookahead covers at most. */
+export const LOOKAHEAD = 32;
+
+/**
+ * Where the command name and argument 1 of each of the next complete requests waiting in a
+ * decoder's buffer lie (`RequestDecoder.peek`), and what the server will read for each
+ * (`wants`, filled in by whoever prefetches for them; see commands/table.ts `prefetch`).
+ */
+export class Lookahead {
+  count = 0;
+  readonly nameStarts = new Int32Array(LOOKAHEAD);
+  readonly nameEnds = new Int32Array(LOOKAHEAD);
+  readonly argStarts = new Int32Array(LOOKAHEAD);
+  readonly argEnds = new Int32Array(LOOKAHEAD);
+  /** Per request: 0 nothing, 1 the entry of the key, 2 its value too. */
+  readonly wants = new Uint8Array(LOOKAHEAD);
+}
+
 /** Incremental RESP2 + inline request decoder over one reusable buffer. */
 export class RequestDecoder {
   readonly mem = new ByteBuffer(INITIAL_SIZE);
@@ -190,6 +208,44 @@ export class RequestDecoder {
   private fail(message: string): number {
     this.error = message;
     return PROTOCOL_ERROR;
+  }
+
+  /**
+   * Fills `ahead` with the next complete RESP requests waiting in the buffer, up to LOOKAHEAD of
+   * them, and returns their count. A request of one argument gets an empty argument 1. Decodes
+   * and judges nothing: it stops at whatever `next()` has to look at closely (an inline line, an
+   * empty or oversized array, a request not fully received); past a malformed header it reads
+   * garbage spans, never beyond the bytes received.
+   */
+  peek(ahead: Lookahead): number {
+    const b = this.mem.bytes;
+    const end = this.end;
+    let p = this.start;
+    let n = 0;
+    while (n < LOOKAHEAD && p < end && b[p] === 42) {
+      let argc = 0;
+      for (p++; p < end && b[p] !== CR; p++) argc = argc * 10 + b[p] - 48;
+      p += 2;
+      if (!(argc >= 1 && argc <= 1024)) break;
+      ahead.argStarts[n] = ahead.argEnds[n] = p;
+      for (let a = 0; a < argc; a++) {
+        if (p >= end || b[p] !== 36) return ahead.count = n;
+        let len = 0;
+        for (p++; p < end && b[p] !== CR; p++) len = len * 10 + b[p] - 48;
+        const s = p + 2;
+        p = s + len + 2;
+        if (!(len >= 0 && p <= end)) return ahead.count = n;
+        if (a === 0) {
+          ahead.nameStarts[n] = s;
+          ahead.nameEnds[n] = s + len;
+        } else if (a === 1) {
+          ahead.argStarts[n] = s;
+          ahead.argEnds[n] = s + len;
+        }
+      }
+      n++;
+    }
+    return ahead.count = n;
   }
 
   /** Decodes the next request; see NEED_MORE, REQUEST and PROTOCOL_ERROR. */

@@ -43,6 +43,16 @@ export function copyBytes(
   else dst.set(src.subarray(s, e), at);
 }
 
+/** True when bytes [s, e) of `b` spell `word` (lower-case ASCII) in any case. */
+export function equalsIgnoreCase(b: Uint8Array, s: number, e: number, word: string): boolean {
+  if (e - s !== word.length) return false;
+  for (let j = 0; j < word.length; j++) {
+    const c = b[s + j];
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== word.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
 /** A Uint8Array together with a node Buffer view of the same memory, for native latin1 codecs. */
 export class ByteBuffer {
   bytes: Uint8Array;

@@ -41,6 +41,8 @@ export class Keyspace {
   hits = 0;
   misses = 0;
   private randomIter: Iterator<string> | undefined;
+  /** The hashes of the keys `prefetch` looks up. */
+  private aheadHashes = new Int32Array(0);
 
   /** Number of keys, including expired ones the janitor has not reclaimed yet (as DBSIZE). */
   get size(): number {
@@ -93,6 +95,27 @@ export class Keyspace {
   /** `lookupRead` of the key held in bytes [s, e) of `mem`, as `getBytes`. */
   lookupReadBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
     return this.counted(this.getBytes(mem, s, e));
+  }
+
+  /**
+   * Reads ahead what `n` requests to come will look up in both tables, for each i where
+   * `wants[i]` is not 0 the key in bytes [starts[i], ends[i]) of `b` (see StringMap.touch and
+   * commands/table.ts `prefetch`). It only reads: a key past its TTL is left for its request.
+   */
+  prefetch(
+    b: Uint8Array,
+    starts: Int32Array,
+    ends: Int32Array,
+    wants: Uint8Array,
+    count: number,
+  ): void {
+    if (this.aheadHashes.length < count) this.aheadHashes = new Int32Array(count);
+    const hs = this.aheadHashes;
+    for (let i = 0; i < count; i++) {
+      if (wants[i] !== 0) hs[i] = hashOfBytes(b, starts[i], ends[i]);
+    }
+    this.data.touch(hs, wants, count);
+    if (this.expires.size !== 0) this.expires.touch(hs, wants, count);
   }
 
   /** True when `key` exists (and has not expired). */

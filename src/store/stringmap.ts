@@ -274,6 +274,10 @@ export class StringMap<V> {
   private spare: unknown[][] = [];
   /** Number of entries. */
   size = 0;
+  /** What `touch` read, held between its two passes (and emptied after). */
+  private readonly touched: unknown[] = [];
+  /** A sum of what `touch` read, kept so that the compiler cannot drop the reads. */
+  touchSum = 0;
 
   /** True while a resize goes on (two tables to search). */
   get resizing(): boolean {
@@ -312,6 +316,33 @@ export class StringMap<V> {
     }
     write(chunks, at + 1, value);
     return true;
+  }
+
+  /**
+   * Reads the home slot of each hash `hs[i]` for which `wants[i]` is not 0, then the key stored
+   * there, and its value too where `wants[i]` is 2 (see Lookahead). Nothing is looked up: this
+   * only brings memory into the CPU's cache for lookups to come. The reads of a pass do not
+   * depend on each other, so their cache misses overlap, where a lookup waits for each in turn.
+   */
+  touch(hs: Int32Array, wants: Uint8Array, n: number): void {
+    const { chunks, tags, mask } = this;
+    const found = this.touched;
+    let sum = 0;
+    for (let i = 0; i < n; i++) {
+      if (wants[i] === 0) continue;
+      const slot = hs[i] & mask;
+      sum ^= tags[slot];
+      found[2 * i] = read(chunks, 2 * slot);
+      if (wants[i] === 2) found[2 * i + 1] = read(chunks, 2 * slot + 1);
+    }
+    // Reading a string's length, or any object's type, reads its first bytes.
+    for (let i = 0; i < 2 * n; i++) {
+      const v = found[i];
+      if (typeof v === "string") sum ^= v.length;
+      else if (typeof v === "object") sum ^= 1;
+      found[i] = undefined;
+    }
+    this.touchSum = sum;
   }
 
   has(key: string, h: number = hashOf(key)): boolean {

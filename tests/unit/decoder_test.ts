@@ -4,6 +4,8 @@
 import assert from "node:assert/strict";
 import {
   type DecoderLimits,
+  LOOKAHEAD,
+  Lookahead,
   NEED_MORE,
   PROTOCOL_ERROR,
   REQUEST,
@@ -390,4 +392,124 @@ Deno.test("arguments stay correct when the buffer compacts under a partial reque
     assert.deepEqual(argvs[499], ["SET", "key499", "v a l 499"]);
     assert.deepEqual(argvs[500], ["SET", "end", "z".repeat(20000)]);
   }
+});
+
+/** A decoder holding `data`, nothing decoded yet. */
+function holding(data: string | Uint8Array): RequestDecoder {
+  const d = new RequestDecoder(DEFAULTS);
+  const bytes = typeof data === "string" ? latin1ToBytes(data) : data;
+  for (let off = 0; off < bytes.length;) {
+    const space = d.space();
+    const n = Math.min(space.length, bytes.length - off);
+    space.set(bytes.subarray(off, off + n));
+    assert.ok(d.commit(n));
+    off += n;
+  }
+  return d;
+}
+
+/** What `peek` found: each request's name and argument 1. */
+function peeked(d: RequestDecoder): [string, string][] {
+  const ahead = new Lookahead();
+  const n = d.peek(ahead);
+  assert.equal(ahead.count, n);
+  const text = (s: number, e: number) => bytesToLatin1(d.mem.bytes.subarray(s, e));
+  return Array.from({ length: n }, (_, i) => [
+    text(ahead.nameStarts[i], ahead.nameEnds[i]),
+    text(ahead.argStarts[i], ahead.argEnds[i]),
+  ]);
+}
+
+Deno.test("peek finds each complete request's name and argument 1, and decodes nothing", () => {
+  const pipeline = concat([
+    encodeCommand(["SET", "k1", "v1"]),
+    encodeCommand(["get", "k\r\n2"]),
+    encodeCommand(["PING"]),
+    encodeCommand(["MGET", "a", "b", "c"]),
+    latin1ToBytes("*2\r\n$3\r\nGET\r\n$2\r\nk"),
+  ]);
+  const d = holding(pipeline);
+  const expected: [string, string][] = [["SET", "k1"], ["get", "k\r\n2"], ["PING", ""], [
+    "MGET",
+    "a",
+  ]];
+  assert.deepEqual(peeked(d), expected);
+  assert.deepEqual(peeked(d), expected, "peeking again finds the same");
+  const argvs: string[][] = [];
+  while (d.next() === REQUEST) {
+    argvs.push(Array.from({ length: d.argc }, (_, i) => {
+      return bytesToLatin1(d.mem.bytes.subarray(d.starts[i], d.ends[i]));
+    }));
+  }
+  assert.deepEqual(argvs, [["SET", "k1", "v1"], ["get", "k\r\n2"], ["PING"], [
+    "MGET",
+    "a",
+    "b",
+    "c",
+  ]]);
+  assert.deepEqual(peeked(d), [], "the incomplete request is not peeked");
+});
+
+Deno.test("peek stops at an inline line and an empty array, and takes LOOKAHEAD at most", () => {
+  assert.deepEqual(peeked(holding("GET a\r\n" + "*2\r\n$3\r\nGET\r\n$1\r\nb\r\n")), []);
+  assert.deepEqual(peeked(holding("*2\r\n$3\r\nGET\r\n$1\r\nb\r\nGET a\r\n")), [["GET", "b"]]);
+  assert.deepEqual(peeked(holding("*0\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n")), []);
+  const many = concat(Array.from({ length: 50 }, (_, i) => encodeCommand(["GET", `k${i}`])));
+  const found = peeked(holding(many));
+  assert.equal(found.length, LOOKAHEAD);
+  assert.deepEqual(found.at(-1), ["GET", `k${LOOKAHEAD - 1}`]);
+});
+
+Deno.test("peek never reads past the bytes received, whatever they hold", () => {
+  // Pipelines of valid requests with bytes changed at random and cut short: peek must neither
+  // throw nor return a span outside the bytes received, and decoding must find what it would
+  // have found without it.
+  const noise = "*$\r\n0123456789-x ";
+  let seed = 7;
+  const random = (n: number) =>
+    Math.floor((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32 * n);
+  let peekedInAll = 0;
+  for (let run = 0; run < 2000; run++) {
+    const requests = Array.from({ length: 1 + random(6) }, () => {
+      return encodeCommand(Array.from({ length: 1 + random(4) }, () => "k".repeat(random(12))));
+    });
+    const bytes = concat(requests).slice();
+    for (let i = random(4); i > 0; i--) {
+      bytes[random(bytes.length)] = noise.charCodeAt(random(noise.length));
+    }
+    const text = bytesToLatin1(bytes.subarray(0, bytes.length - random(8)));
+    const d = holding(text);
+    const ahead = new Lookahead();
+    const n = d.peek(ahead);
+    peekedInAll += n;
+    for (let i = 0; i < n; i++) {
+      for (
+        const [s, e] of [[ahead.nameStarts[i], ahead.nameEnds[i]], [
+          ahead.argStarts[i],
+          ahead.argEnds[i],
+        ]]
+      ) {
+        assert.ok(
+          0 <= s && s <= e && e <= d.buffered,
+          `span [${s}, ${e}) in ${JSON.stringify(text)}`,
+        );
+      }
+    }
+    const f = new Feeder().feed(text);
+    const results: Result[] = [];
+    for (;;) {
+      const r = d.next();
+      if (r === NEED_MORE) break;
+      if (r === PROTOCOL_ERROR) {
+        results.push({ error: d.error });
+        break;
+      }
+      const argv = Array.from({ length: d.argc }, (_, i) => {
+        return bytesToLatin1(d.mem.bytes.subarray(d.starts[i], d.ends[i]));
+      });
+      results.push({ argv, inline: d.inline });
+    }
+    assert.deepEqual(results, f.results, JSON.stringify(text));
+  }
+  assert.ok(peekedInAll > 2000, `${peekedInAll} requests peeked in all`);
 });

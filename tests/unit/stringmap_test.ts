@@ -321,3 +321,32 @@ Deno.test("a resize out of a table with chunks never written stores new keys in 
   assert.equal(map.size, model.size);
   for (const [k, v] of model) assert.equal(map.get(k), v);
 });
+
+Deno.test("touch only reads, in any state of a table and for any hash", () => {
+  const rand = seededRandom(11);
+  const map = new StringMap<number>();
+  const model = new Map<string, number>();
+  const hs = new Int32Array(32);
+  const wants = new Uint8Array(32);
+  for (let i = 0; i < 20_000; i++) {
+    const key = `k${Math.floor(rand() * 15_000)}`;
+    if (rand() < 0.3) {
+      map.delete(key);
+      model.delete(key);
+    } else {
+      map.set(key, i);
+      model.set(key, i);
+    }
+    if (i % 97 === 0) {
+      // Hashes of keys present, of keys absent, and any 32-bit value at all.
+      for (let j = 0; j < hs.length; j++) {
+        const pick = rand();
+        hs[j] = pick < 0.4 ? hashOf(key) : pick < 0.7 ? hashOf(`absent${j}`) : rand() * 2 ** 32;
+        wants[j] = j % 3;
+      }
+      map.touch(hs, wants, hs.length);
+      if (i % 970 === 0) assertSame(map, model);
+    }
+  }
+  assertSame(map, model);
+});

@@ -350,3 +350,28 @@ Deno.test("touch only reads, in any state of a table and for any hash", () => {
   }
   assertSame(map, model);
 });
+
+Deno.test("a table only read from after its resize began finishes it; forEach's reads do not", () => {
+  const map = new StringMap<number>();
+  let n = 0;
+  while (!map.resizing) map.set(`key:${n}`, n++);
+  // forEach visits every entry once, and the lookups its callback makes move nothing.
+  let seen = 0;
+  map.forEach((v, k) => {
+    assert.equal(map.get(k), v);
+    assert.equal(map.get(`absent:${k}`), undefined);
+    seen++;
+  });
+  assert.equal(seen, n);
+  assert.ok(map.resizing);
+  // Lookups alone, of keys present and absent, finish the resize: each that searches the old
+  // table moves it on. Before, such a table searched two tables for good.
+  let lookups = 0;
+  for (let i = 0; map.resizing && lookups < 100_000; i++, lookups++) {
+    assert.equal(map.get(`key:${i % n}`), i % n);
+    assert.equal(map.has(`absent:${i}`), false);
+  }
+  assert.equal(map.resizing, false, `still resizing after ${lookups} lookups`);
+  for (let i = 0; i < n; i++) assert.equal(map.get(`key:${i}`), i);
+  assert.equal(map.size, n);
+});

@@ -18,8 +18,8 @@ import { dispatch, prefetch } from "./commands/table.ts";
 const FLUSH_BYTES = 64 * 1024;
 
 /**
- * Below this many bytes waiting, a batch holds a single request, and reading ahead cannot
- * overlap anything (a SET of a 16-byte key and value is 61 bytes, two GETs 72).
+ * Below this many bytes waiting, a batch holds a single request of one key, and reading ahead
+ * cannot overlap anything (a SET of a 16-byte key and value is 61 bytes, two GETs 72).
  */
 const LOOKAHEAD_MIN_BYTES = 64;
 /** Shared by every connection: a lookahead is filled and used within one call. */
@@ -180,7 +180,7 @@ export class Connection implements ClientState {
     for (;;) {
       if (unpeeked === 0 && decoder.buffered >= LOOKAHEAD_MIN_BYTES) {
         const n = decoder.peek(ahead);
-        if (n > 1) prefetch(cx, decoder.mem.bytes, ahead);
+        if (n > 0) prefetch(cx, decoder.mem.bytes, ahead);
         unpeeked = Math.max(n, 1);
       }
       if (unpeeked > 0) unpeeked--;

@@ -44,8 +44,8 @@ export interface CommandSpec {
    */
   boundedByRequest?: boolean;
   /**
-   * Replaces the value at its first key without reading it (SET, MSET): a pipelined batch's
-   * prefetch brings in the key's entry but leaves the old value alone (see `prefetch`).
+   * Replaces the values at its keys without reading them (SET, MSET): the read-ahead of a batch
+   * brings in the keys' entries but leaves the old values alone (see `prefetch`).
    */
   overwritesValue?: boolean;
 }
@@ -123,7 +123,7 @@ export class Command {
     this.sharesBatchTime = this.fast || spec.boundedByRequest === true;
     this.admin = flags.includes("admin");
     this.touchesKeys = flags.includes("readonly") || flags.includes("write");
-    this.prefetches = spec.keys?.[0] !== 1 ? 0 : spec.overwritesValue ? 1 : 2;
+    this.prefetches = !spec.keys || spec.keys[0] < 1 ? 0 : spec.overwritesValue ? 1 : 2;
     for (const sub of spec.subcommands ?? []) {
       this.subcommands.set(sub.name, new Command(sub, this));
     }
@@ -225,31 +225,43 @@ function sameBytes(b: Uint8Array, s: number, e: number, s2: number, e2: number):
   return true;
 }
 
+/** Keys a read-ahead covers at most. */
+const KEYS_AHEAD = 256;
+/** The keys `prefetch` hands to the keyspace: bytes [keyStarts[i], keyEnds[i]) of the buffer. */
+const keyStarts = new Int32Array(KEYS_AHEAD);
+const keyEnds = new Int32Array(KEYS_AHEAD);
+const keyWants = new Uint8Array(KEYS_AHEAD);
+
 /**
  * Brings into the CPU's cache the keyspace entries (and the values, for the commands that read
- * them) of the pipelined requests in `ahead`, whose bytes lie in `b`, before they run. Each
- * lookup alone waits for its cache misses one after another (the table's slot, then the key,
- * then the value), and these dominate a pipelined SET or GET in `perf`; here the reads of a whole
- * batch are issued together, so their misses overlap (see Keyspace.prefetch). Only argument 1 is
- * looked at, the first key of most commands.
+ * them) of the keys that the requests in `ahead`, whose bytes lie in `b`, are about to look up.
+ * Each lookup alone waits for its cache misses one after another (the table's slot, then the
+ * key, then the value), and these dominate a pipelined SET or GET in `perf`; here the reads of
+ * all the keys are issued together, so their misses overlap (see Keyspace.prefetch). The keys
+ * are those of each command's key spec (`keys`): every key of an MSET or an MGET.
  */
 export function prefetch(cx: Context, b: Uint8Array, ahead: Lookahead): void {
   const table = cx.server.commands;
-  const { nameStarts, nameEnds, wants, count } = ahead;
-  let any = false;
+  const { starts, ends, first, argc } = ahead;
+  let keys = 0;
   // A pipeline mostly repeats one command: the name is looked up again only when it changes.
-  let want = 0;
-  for (let i = 0; i < count; i++) {
-    const s = nameStarts[i];
-    const e = nameEnds[i];
-    if (i === 0 || !sameBytes(b, s, e, nameStarts[i - 1], nameEnds[i - 1])) {
-      const cmd = table.findBytes(b, s, e);
-      want = cmd === undefined ? 0 : cmd.prefetches;
+  let cmd: Command | undefined;
+  for (let i = 0; i < ahead.count; i++) {
+    const at = first[i];
+    if (i === 0 || !sameBytes(b, starts[at], ends[at], starts[first[i - 1]], ends[first[i - 1]])) {
+      cmd = table.findBytes(b, starts[at], ends[at]);
     }
-    wants[i] = want;
-    any ||= want !== 0;
+    if (cmd === undefined || cmd.prefetches === 0) continue;
+    const [from, last, step] = cmd.spec.keys!;
+    const to = last < 0 ? argc[i] + last : Math.min(last, argc[i] - 1);
+    for (let k = from; k <= to && keys < KEYS_AHEAD; k += step) {
+      keyStarts[keys] = starts[at + k];
+      keyEnds[keys] = ends[at + k];
+      keyWants[keys++] = cmd.prefetches;
+    }
   }
-  if (any) cx.db.prefetch(b, ahead.argStarts, ahead.argEnds, wants, count);
+  // A single key has no miss to overlap with.
+  if (keys > 1) cx.db.prefetch(b, keyStarts, keyEnds, keyWants, keys);
 }
 
 /** Runs one request: looks the command up, checks arity, runs the handler, counts. */

@@ -81,20 +81,22 @@ function hexValue(c: number): number {
 
 /** Requests a lookahead covers at most. */
 export const LOOKAHEAD = 32;
+/** Arguments a lookahead covers at most, in all its requests. */
+export const ARGS_AHEAD = 512;
 
 /**
- * Where the command name and argument 1 of each of the next complete requests waiting in a
- * decoder's buffer lie (`RequestDecoder.peek`), and what the server will read for each
- * (`wants`, filled in by whoever prefetches for them; see commands/table.ts `prefetch`).
+ * Where the arguments of each of the next complete requests waiting in a decoder's buffer lie
+ * (`RequestDecoder.peek`), for reading ahead what they will look up (commands/table.ts
+ * `prefetch`).
  */
 export class Lookahead {
   count = 0;
-  readonly nameStarts = new Int32Array(LOOKAHEAD);
-  readonly nameEnds = new Int32Array(LOOKAHEAD);
-  readonly argStarts = new Int32Array(LOOKAHEAD);
-  readonly argEnds = new Int32Array(LOOKAHEAD);
-  /** Per request: 0 nothing, 1 the entry of the key, 2 its value too. */
-  readonly wants = new Uint8Array(LOOKAHEAD);
+  /** Request i's arguments are entries [first[i], first[i] + argc[i]) of starts and ends. */
+  readonly first = new Int32Array(LOOKAHEAD);
+  readonly argc = new Int32Array(LOOKAHEAD);
+  /** An argument is bytes [starts[j], ends[j]) of the decoder's buffer. */
+  readonly starts = new Int32Array(ARGS_AHEAD);
+  readonly ends = new Int32Array(ARGS_AHEAD);
 }
 
 /** Incremental RESP2 + inline request decoder over one reusable buffer. */
@@ -211,37 +213,33 @@ export class RequestDecoder {
   }
 
   /**
-   * Fills `ahead` with the next complete RESP requests waiting in the buffer, up to LOOKAHEAD of
-   * them, and returns their count. A request of one argument gets an empty argument 1. Decodes
-   * and judges nothing: it stops at whatever `next()` has to look at closely (an inline line, an
-   * empty or oversized array, a request not fully received); past a malformed header it reads
-   * garbage spans, never beyond the bytes received.
+   * Fills `ahead` with the next complete RESP requests waiting in the buffer, as many as fit in
+   * it, and returns their count. Decodes and judges nothing: it stops at whatever `next()` has
+   * to look at closely (an inline line, an empty array, a request not fully received); past a
+   * malformed header it reads garbage spans, never beyond the bytes received.
    */
   peek(ahead: Lookahead): number {
+    const { starts, ends } = ahead;
     const b = this.mem.bytes;
     const end = this.end;
     let p = this.start;
     let n = 0;
+    let j = 0;
     while (n < LOOKAHEAD && p < end && b[p] === 42) {
       let argc = 0;
       for (p++; p < end && b[p] !== CR; p++) argc = argc * 10 + b[p] - 48;
       p += 2;
-      if (!(argc >= 1 && argc <= 1024)) break;
-      ahead.argStarts[n] = ahead.argEnds[n] = p;
-      for (let a = 0; a < argc; a++) {
+      if (!(argc >= 1 && j + argc <= ARGS_AHEAD)) break;
+      ahead.first[n] = j;
+      ahead.argc[n] = argc;
+      for (let a = 0; a < argc; a++, j++) {
         if (p >= end || b[p] !== 36) return ahead.count = n;
         let len = 0;
         for (p++; p < end && b[p] !== CR; p++) len = len * 10 + b[p] - 48;
-        const s = p + 2;
-        p = s + len + 2;
+        starts[j] = p + 2;
+        p += 2 + len + 2;
         if (!(len >= 0 && p <= end)) return ahead.count = n;
-        if (a === 0) {
-          ahead.nameStarts[n] = s;
-          ahead.nameEnds[n] = s + len;
-        } else if (a === 1) {
-          ahead.argStarts[n] = s;
-          ahead.argEnds[n] = s + len;
-        }
+        ends[j] = starts[j] + len;
       }
       n++;
     }

@@ -3,6 +3,7 @@
 // allocate for a length a client only claims.
 import assert from "node:assert/strict";
 import {
+  ARGS_AHEAD,
   type DecoderLimits,
   LOOKAHEAD,
   Lookahead,
@@ -408,19 +409,20 @@ function holding(data: string | Uint8Array): RequestDecoder {
   return d;
 }
 
-/** What `peek` found: each request's name and argument 1. */
-function peeked(d: RequestDecoder): [string, string][] {
+/** What `peek` found: each request's arguments. */
+function peeked(d: RequestDecoder): string[][] {
   const ahead = new Lookahead();
   const n = d.peek(ahead);
   assert.equal(ahead.count, n);
-  const text = (s: number, e: number) => bytesToLatin1(d.mem.bytes.subarray(s, e));
-  return Array.from({ length: n }, (_, i) => [
-    text(ahead.nameStarts[i], ahead.nameEnds[i]),
-    text(ahead.argStarts[i], ahead.argEnds[i]),
-  ]);
+  return Array.from({ length: n }, (_, i) => {
+    return Array.from({ length: ahead.argc[i] }, (_, a) => {
+      const at = ahead.first[i] + a;
+      return bytesToLatin1(d.mem.bytes.subarray(ahead.starts[at], ahead.ends[at]));
+    });
+  });
 }
 
-Deno.test("peek finds each complete request's name and argument 1, and decodes nothing", () => {
+Deno.test("peek finds the arguments of each complete request, and decodes nothing", () => {
   const pipeline = concat([
     encodeCommand(["SET", "k1", "v1"]),
     encodeCommand(["get", "k\r\n2"]),
@@ -429,10 +431,7 @@ Deno.test("peek finds each complete request's name and argument 1, and decodes n
     latin1ToBytes("*2\r\n$3\r\nGET\r\n$2\r\nk"),
   ]);
   const d = holding(pipeline);
-  const expected: [string, string][] = [["SET", "k1"], ["get", "k\r\n2"], ["PING", ""], [
-    "MGET",
-    "a",
-  ]];
+  const expected = [["SET", "k1", "v1"], ["get", "k\r\n2"], ["PING"], ["MGET", "a", "b", "c"]];
   assert.deepEqual(peeked(d), expected);
   assert.deepEqual(peeked(d), expected, "peeking again finds the same");
   const argvs: string[][] = [];
@@ -450,7 +449,7 @@ Deno.test("peek finds each complete request's name and argument 1, and decodes n
   assert.deepEqual(peeked(d), [], "the incomplete request is not peeked");
 });
 
-Deno.test("peek stops at an inline line and an empty array, and takes LOOKAHEAD at most", () => {
+Deno.test("peek stops at an inline line and an empty array, and at LOOKAHEAD or ARGS_AHEAD", () => {
   assert.deepEqual(peeked(holding("GET a\r\n" + "*2\r\n$3\r\nGET\r\n$1\r\nb\r\n")), []);
   assert.deepEqual(peeked(holding("*2\r\n$3\r\nGET\r\n$1\r\nb\r\nGET a\r\n")), [["GET", "b"]]);
   assert.deepEqual(peeked(holding("*0\r\n*2\r\n$3\r\nGET\r\n$1\r\nb\r\n")), []);
@@ -458,6 +457,11 @@ Deno.test("peek stops at an inline line and an empty array, and takes LOOKAHEAD 
   const found = peeked(holding(many));
   assert.equal(found.length, LOOKAHEAD);
   assert.deepEqual(found.at(-1), ["GET", `k${LOOKAHEAD - 1}`]);
+  // Requests are taken whole: the one whose arguments would pass ARGS_AHEAD is left out.
+  const big = encodeCommand(["MSET", ...Array.from({ length: 200 }, (_, i) => `k${i}`)]);
+  assert.deepEqual(peeked(holding(concat([big, big, big]))).map((r) => r.length), [201, 201]);
+  const huge = encodeCommand(["MGET", ...Array.from({ length: ARGS_AHEAD }, (_, i) => `k${i}`)]);
+  assert.deepEqual(peeked(holding(huge)), []);
 });
 
 Deno.test("peek never reads past the bytes received, whatever they hold", () => {
@@ -482,18 +486,14 @@ Deno.test("peek never reads past the bytes received, whatever they hold", () => 
     const ahead = new Lookahead();
     const n = d.peek(ahead);
     peekedInAll += n;
-    for (let i = 0; i < n; i++) {
-      for (
-        const [s, e] of [[ahead.nameStarts[i], ahead.nameEnds[i]], [
-          ahead.argStarts[i],
-          ahead.argEnds[i],
-        ]]
-      ) {
-        assert.ok(
-          0 <= s && s <= e && e <= d.buffered,
-          `span [${s}, ${e}) in ${JSON.stringify(text)}`,
-        );
-      }
+    const args = n === 0 ? 0 : ahead.first[n - 1] + ahead.argc[n - 1];
+    for (let at = 0; at < args; at++) {
+      const s = ahead.starts[at];
+      const e = ahead.ends[at];
+      assert.ok(
+        0 <= s && s <= e && e <= d.buffered,
+        `span [${s}, ${e}) in ${JSON.stringify(text)}`,
+      );
     }
     const f = new Feeder().feed(text);
     const results: Result[] = [];

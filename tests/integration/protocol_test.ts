@@ -98,6 +98,57 @@ Deno.test("1,000 commands pipelined in one write get 1,000 replies in order", as
   });
 });
 
+Deno.test("pipelines read ahead past every limit get the replies each request gets alone", async () => {
+  // The connection reads the keys of up to 32 requests (512 arguments) ahead before running
+  // them (commands/table.ts prefetch): a pipeline crossing those limits, with multi-key commands,
+  // keys with a TTL (so the expiry table is read ahead too), a key expired on the spot, keys of
+  // the wrong type and keys that change while the batch runs, must answer exactly as request by
+  // request.
+  await withServer(async ({ port }) => {
+    const c = await connect(port);
+    const model = new Map<string, string>();
+    const parts: Uint8Array[] = [];
+    const expected: Reply[] = [];
+    const send = (args: string[], reply: Reply) => {
+      parts.push(encodeCommand(args));
+      expected.push(reply);
+    };
+    send(["SET", "ttl", "t", "EX", "1000"], "OK");
+    send(["RPUSH", "list", "x"], 1);
+    send(["SET", "gone", "g"], "OK");
+    send(["PEXPIREAT", "gone", "1"], 1);
+    for (let round = 0; round < 3; round++) {
+      const pairs: string[] = [];
+      for (let k = 0; k < 300; k++) pairs.push(`m:${(k * 7 + round) % 400}`, `${round}:${k}`);
+      send(["MSET", ...pairs], "OK");
+      for (let k = 0; k < pairs.length; k += 2) model.set(pairs[k], pairs[k + 1]);
+      for (let i = 0; i < 40; i++) {
+        const key = `m:${(i * 13 + round) % 450}`;
+        send(["GET", key], model.get(key) ?? null);
+        send(["SET", key, `s${round}:${i}`], "OK");
+        model.set(key, `s${round}:${i}`);
+        send(["INCR", `n:${i % 5}`], round * 8 + Math.floor(i / 5) + 1);
+      }
+      const keys = Array.from({ length: 50 }, (_, i) => `m:${(i * 11) % 460}`);
+      send(["MGET", ...keys], keys.map((k) => model.get(k) ?? null));
+      send(["GET", "ttl"], "t");
+      send(["GET", "gone"], null);
+      send(
+        ["GET", "list"],
+        new ReplyError("WRONGTYPE Operation against a key holding the wrong kind of value"),
+      );
+      send(
+        ["DEL", `m:${round}`, `m:${round + 1}`, "absent"],
+        [`m:${round}`, `m:${round + 1}`].filter((k) => model.delete(k)).length,
+      );
+      send(["EXISTS", `m:${round}`, "ttl", "list", "gone"], 2);
+    }
+    await c.send(concat(parts));
+    assert.deepEqual(await within(c.replies(expected.length), "the replies"), expected);
+    c.close();
+  });
+});
+
 /** A script mixing RESP and inline, binary values, quoting, and requests that get no reply. */
 const SCRIPT = concat([
   encodeCommand(["SET", "k", "v\r\n\0"]),

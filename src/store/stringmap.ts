@@ -51,6 +51,14 @@ const MOVED = "\u0100";
  */
 const SEED = crypto.getRandomValues(new Uint32Array(1))[0];
 
+/**
+ * What `StringMap.touch` read, held between its two passes and emptied after: one array for
+ * every table, as a touch runs to its end before any other.
+ */
+const touched: unknown[] = [];
+/** A sum of what `touch` read, kept so that the compiler cannot drop the reads. */
+export let touchSum = 0;
+
 /** The hash of a key: FNV-1a over all its chars (one byte each), from a per-process seed. */
 export function hashOf(key: string): number {
   const n = key.length;
@@ -284,10 +292,6 @@ export class StringMap<V> {
   size = 0;
   /** Calls of `forEach` under way: while one is, lookups move no resize on. */
   private walking = 0;
-  /** What `touch` read, held between its two passes (and emptied after). */
-  private readonly touched: unknown[] = [];
-  /** A sum of what `touch` read, kept so that the compiler cannot drop the reads. */
-  touchSum = 0;
 
   /** True while a resize goes on (two tables to search). */
   get resizing(): boolean {
@@ -346,7 +350,7 @@ export class StringMap<V> {
    */
   touch(hs: Int32Array, wants: Uint8Array, n: number): void {
     const { chunks, tags, mask } = this;
-    const found = this.touched;
+    const found = touched;
     let sum = 0;
     for (let i = 0; i < n; i++) {
       if (wants[i] === 0) continue;
@@ -362,7 +366,7 @@ export class StringMap<V> {
       else if (typeof v === "object") sum ^= 1;
       found[i] = undefined;
     }
-    this.touchSum = sum;
+    touchSum = sum;
   }
 
   has(key: string, h: number = hashOf(key)): boolean {

@@ -113,7 +113,10 @@ export class Command {
   readonly admin: boolean;
   /** Flagged "readonly" or "write": touches the keyspace, which a monitoring client may not. */
   readonly touchesKeys: boolean;
-  /** What `prefetch` brings into cache for a request of this command (see Lookahead.wants). */
+  /**
+   * What `prefetch` reads ahead of the keys a request of this command names: 0 nothing (no
+   * keys), 1 their entries, 2 their values too.
+   */
   readonly prefetches: number;
 
   constructor(readonly spec: CommandSpec, readonly parent?: Command) {

@@ -98,9 +98,10 @@ export class Keyspace {
   }
 
   /**
-   * Reads ahead what `n` requests to come will look up in both tables, for each i where
-   * `wants[i]` is not 0 the key in bytes [starts[i], ends[i]) of `b` (see StringMap.touch and
-   * commands/table.ts `prefetch`). It only reads: a key past its TTL is left for its request.
+   * Reads ahead, in both tables, what requests about to run will look up: key i is bytes
+   * [starts[i], ends[i]) of `b`, and `wants[i]` says what of it (1: its entry, 2: its value too;
+   * see StringMap.touch and commands/table.ts `prefetch`). It only reads: a key past its TTL is
+   * left for its request.
    */
   prefetch(
     b: Uint8Array,
@@ -111,9 +112,7 @@ export class Keyspace {
   ): void {
     if (this.aheadHashes.length < count) this.aheadHashes = new Int32Array(count);
     const hs = this.aheadHashes;
-    for (let i = 0; i < count; i++) {
-      if (wants[i] !== 0) hs[i] = hashOfBytes(b, starts[i], ends[i]);
-    }
+    for (let i = 0; i < count; i++) hs[i] = hashOfBytes(b, starts[i], ends[i]);
     this.data.touch(hs, wants, count);
     if (this.expires.size !== 0) this.expires.touch(hs, wants, count);
   }

@@ -344,7 +344,7 @@ export class StringMap<V> {
 
   /**
    * Reads the home slot of each hash `hs[i]` for which `wants[i]` is not 0, then the key stored
-   * there, and its value too where `wants[i]` is 2 (see Lookahead). Nothing is looked up: this
+   * there, and its value too where `wants[i]` is 2 (Keyspace.prefetch). Nothing is looked up: this
    * only brings memory into the CPU's cache for lookups to come. The reads of a pass do not
    * depend on each other, so their cache misses overlap, where a lookup waits for each in turn.
    */

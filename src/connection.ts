@@ -178,7 +178,9 @@ export class Connection implements ClientState {
     // Requests left before the next lookahead; see commands/table.ts `prefetch`.
     let unpeeked = 0;
     for (;;) {
-      if (unpeeked === 0 && decoder.buffered >= LOOKAHEAD_MIN_BYTES) {
+      // Not while a request is partly decoded: a request that arrives in many reads is looked
+      // at once, by the decoder, and not again at each read.
+      if (unpeeked === 0 && decoder.buffered >= LOOKAHEAD_MIN_BYTES && !decoder.midRequest) {
         const n = decoder.peek(ahead);
         if (n > 0) prefetch(cx, decoder.mem.bytes, ahead);
         unpeeked = Math.max(n, 1);

@@ -83,6 +83,8 @@ function hexValue(c: number): number {
 export const LOOKAHEAD = 32;
 /** Arguments a lookahead covers at most, in all its requests. */
 export const ARGS_AHEAD = 512;
+/** Bytes `peek` reads of a header line, its '*' or '$' and CR included: 19 digits and a sign. */
+const HEADER_DIGITS = 22;
 
 /**
  * Where the arguments of each of the next complete requests waiting in a decoder's buffer lie
@@ -129,6 +131,11 @@ export class RequestDecoder {
   /** Bytes received and not yet decoded into a request. */
   get buffered(): number {
     return this.end - this.start;
+  }
+
+  /** True while `next()` has read part of a request and waits for the rest of it. */
+  get midRequest(): boolean {
+    return this.pending !== -1;
   }
 
   /** The free part of the buffer to read into; compacts or grows the buffer when needed. */
@@ -215,10 +222,14 @@ export class RequestDecoder {
   /**
    * Fills `ahead` with the next complete RESP requests waiting in the buffer, as many as fit in
    * it, and returns their count. Decodes and judges nothing: it stops at whatever `next()` has
-   * to look at closely (an inline line, an empty array, a request not fully received); past a
-   * malformed header it reads garbage spans, never beyond the bytes received.
+   * to look at closely (an inline line, an empty array, a header of more than 20 chars, a request
+   * not fully received); past a malformed header it reads garbage spans, never beyond the bytes
+   * received.
    */
   peek(ahead: Lookahead): number {
+    // Each call reads at most ARGS_AHEAD headers of at most HEADER_DIGITS bytes (and the
+    // connection peeks at most once per request it runs, or per read): a header that never
+    // ends, sent a byte at a time, costs no more than the decoder's own look at it.
     const { starts, ends } = ahead;
     const b = this.mem.bytes;
     const end = this.end;
@@ -227,7 +238,9 @@ export class RequestDecoder {
     let j = 0;
     while (n < LOOKAHEAD && p < end && b[p] === 42) {
       let argc = 0;
-      for (p++; p < end && b[p] !== CR; p++) argc = argc * 10 + b[p] - 48;
+      let stop = Math.min(end, p + HEADER_DIGITS);
+      for (p++; p < stop && b[p] !== CR; p++) argc = argc * 10 + b[p] - 48;
+      if (p === stop) break;
       p += 2;
       if (!(argc >= 1 && j + argc <= ARGS_AHEAD)) break;
       ahead.first[n] = j;
@@ -235,7 +248,9 @@ export class RequestDecoder {
       for (let a = 0; a < argc; a++, j++) {
         if (p >= end || b[p] !== 36) return ahead.count = n;
         let len = 0;
-        for (p++; p < end && b[p] !== CR; p++) len = len * 10 + b[p] - 48;
+        stop = Math.min(end, p + HEADER_DIGITS);
+        for (p++; p < stop && b[p] !== CR; p++) len = len * 10 + b[p] - 48;
+        if (p === stop) return ahead.count = n;
         starts[j] = p + 2;
         p += 2 + len + 2;
         if (!(len >= 0 && p <= end)) return ahead.count = n;

@@ -464,6 +464,24 @@ Deno.test("peek stops at an inline line and an empty array, and at LOOKAHEAD or 
   assert.deepEqual(peeked(holding(huge)), []);
 });
 
+Deno.test("peek reads no header past 20 chars, and midRequest tells a partly decoded request", () => {
+  const get = "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n";
+  assert.deepEqual(peeked(holding("*" + "2".repeat(21) + "\r\n" + get)), []);
+  assert.deepEqual(peeked(holding("*" + "1".repeat(21))), [], "no CR yet, and too long anyway");
+  assert.deepEqual(peeked(holding(get + "*2\r\n$" + "1".repeat(21) + "\r\n")), [["GET", "k"]]);
+  assert.deepEqual(peeked(holding("*00000000000000000002\r\n$3\r\nGET\r\n$1\r\nk\r\n")), [
+    ["GET", "k"],
+  ], "20 chars after the '*' are read");
+  const d = holding("*2\r\n$3\r\nGET\r\n$1\r");
+  assert.equal(d.midRequest, false);
+  assert.equal(d.next(), NEED_MORE);
+  assert.equal(d.midRequest, true);
+  d.space().set(latin1ToBytes("\nk\r\n"));
+  d.commit(4);
+  assert.equal(d.next(), REQUEST);
+  assert.equal(d.midRequest, false);
+});
+
 Deno.test("peek never reads past the bytes received, whatever they hold", () => {
   // Pipelines of valid requests with bytes changed at random and cut short: peek must neither
   // throw nor return a span outside the bytes received, and decoding must find what it would

@@ -18,6 +18,14 @@
 // scan) costs O(1) a step.
 import { type BulkWriter, Deque, NODE_BYTES, NODE_SLOTS } from "./deque.ts";
 
+/**
+ * The node rule: a node may hold `elements` elements of `bytes` bytes in all when it has at most
+ * one element, or keeps to NODE_BYTES and NODE_SLOTS - 1 elements.
+ */
+function fits(elements: number, bytes: number): boolean {
+  return elements <= 1 || (bytes <= NODE_BYTES && elements < NODE_SLOTS);
+}
+
 /** A list of byte strings (one char per byte) in nodes of a few KB. */
 export class QuickList {
   private nodes: Deque[] = [new Deque()];
@@ -273,7 +281,7 @@ export class QuickList {
 
   /** True when `node` cannot take one more element of `n` bytes. */
   private full(node: Deque, n: number): boolean {
-    return node.length > 0 && (node.bytes + n > NODE_BYTES || node.length >= NODE_SLOTS - 1);
+    return node.length > 0 && !fits(node.length + 1, node.bytes + n);
   }
 
   /**
@@ -329,7 +337,7 @@ export class QuickList {
   private fit(k: number): void {
     const node = this.nodes[k];
     const n = node.length;
-    if (n <= 1 || (node.bytes <= NODE_BYTES && n < NODE_SLOTS)) return;
+    if (fits(n, node.bytes)) return;
     // At the element where half the bytes are reached, within [1, n - 1].
     let m = 1;
     while (m < n - 1 && 2 * node.bytesBefore(m) < node.bytes) m++;
@@ -344,10 +352,7 @@ export class QuickList {
     for (const node of this.nodes) {
       if (node.length === 0) continue;
       const last = kept[kept.length - 1];
-      if (
-        last !== undefined && last.bytes + node.bytes <= NODE_BYTES &&
-        last.length + node.length < NODE_SLOTS
-      ) {
+      if (last !== undefined && fits(last.length + node.length, last.bytes + node.bytes)) {
         last.append(node);
       } else kept.push(node);
     }

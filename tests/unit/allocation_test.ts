@@ -2,9 +2,10 @@
 // its key, and a SET only its value. Measured as V8's count of bytes allocated over many pipelined
 // requests through a real Connection (a socket stand-in takes the replies), after a warm-up so
 // that compilation is done. The bounds are about twice what is measured here (GET 28-34 bytes,
-// INCR 17-26, SET 68-72, with the batch's share), so that only a change in kind fails them: a
-// closure context on the lookup path once added ~90 bytes to every GET (152 measured). And a table
-// that grows allocates its slots once.
+// INCR 17-26, SET 52-57, with the batch's share; SET 68-72 while the command table boxed the hash
+// of its name), so that only a change in kind fails them: a closure context on the lookup path
+// once added ~90 bytes to every GET (152 measured). And a table that grows allocates its slots
+// once.
 import assert from "node:assert/strict";
 import v8 from "node:v8";
 import { Server } from "../../src/server.ts";

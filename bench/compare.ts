@@ -10,7 +10,10 @@
 // --no-write, --no-overhead (skip "metrics on vs off": SET and GET -P 16 and SET against a second
 // keyval started with --latency-tracking no --metrics-bind off), --no-floor (skip the I/O floor:
 // lib/floor_server.ts, a Deno server that answers +OK to everything, measured beside the others
-// on SET, GET, INCR and MSET). Each run writes bench/results/compare-<date>.md and latest.md.
+// on SET, GET, INCR and MSET), --no-bind (BIND=0: leave the processes where the scheduler puts
+// them; by default every server is bound to the last CPU and redis-benchmark, with this process,
+// to the others: lib/affinity.ts says why). Each run writes bench/results/compare-<date>.md and
+// latest.md.
 import { parseArgs } from "node:util";
 import { type BenchRow, runBenchmark } from "./lib/benchmark.ts";
 import { RespClient } from "./lib/client.ts";
@@ -36,7 +39,15 @@ import {
   type Result,
   type WorkloadResults,
 } from "./lib/report.ts";
-import { type BenchServer, startFloor, startKeyval, startRedis, versionOf } from "./lib/servers.ts";
+import {
+  type BenchServer,
+  bindServersTo,
+  startFloor,
+  startKeyval,
+  startRedis,
+  versionOf,
+} from "./lib/servers.ts";
+import { type Affinity, allowedCpus, bindSelf, splitCpus } from "./lib/affinity.ts";
 import { median } from "./lib/stats.ts";
 
 /** One redis-benchmark workload; add a row here to measure another command. */
@@ -124,13 +135,14 @@ const { values: flags } = parseArgs({
     "no-write": { type: "boolean", default: false },
     "no-overhead": { type: "boolean", default: false },
     "no-floor": { type: "boolean", default: false },
+    "no-bind": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 if (flags.help) {
   console.log(
     "usage: deno task compare [--quick] [--rounds N] [--scale X] [--keys N] [--only SET,GET]" +
-      " [--no-redis] [--no-write] [--no-overhead] [--no-floor]",
+      " [--no-redis] [--no-write] [--no-overhead] [--no-floor] [--no-bind]",
   );
   Deno.exit(0);
 }
@@ -165,6 +177,13 @@ if (workloads.length === 0) {
 const scaled = (n: number) => Math.max(1000, Math.round(n * scale));
 
 const tck = await clockTicksPerSecond();
+const noBind = flags["no-bind"] || Deno.env.get("BIND") === "0";
+const allowed = noBind ? undefined : await allowedCpus();
+const affinity: Affinity | undefined = allowed && splitCpus(allowed);
+if (affinity) {
+  bindServersTo(affinity.servers);
+  await bindSelf(affinity.client);
+}
 const redisVersion = flags["no-redis"] ? undefined : await versionOf("redis-server");
 const benchmarkVersion = await versionOf("redis-benchmark");
 if (!benchmarkVersion) {
@@ -226,7 +245,7 @@ async function measure(
     String(pipeline),
     "-t",
     test,
-  ]);
+  ], affinity?.client);
   const ticks = cpuTicks(s.pid) - before;
   if (out.kind === "unknown") return { kind: "n/a", why: out.message };
   if (out.kind === "error") return { kind: "error", why: out.message };
@@ -327,6 +346,11 @@ const machine: MachineInfo = {
   keyval: gitHead,
   settings: `${rounds} round(s), scale ${scale}, -c ${CLIENTS} -r ${KEYSPACE} -d ${VALUE_BYTES}` +
     (quick ? ", quick" : ""),
+  affinity: affinity
+    ? `every server bound to CPU ${affinity.servers}, redis-benchmark and the loads to ${affinity.client}`
+    : noBind
+    ? "not bound (--no-bind)"
+    : "not bound (one CPU, or no taskset)",
   load: String(loadAverage()),
 };
 

@@ -58,6 +58,8 @@ export interface MachineInfo {
   benchmark: string;
   keyval: string;
   settings: string;
+  /** Which CPUs the servers and the client ran on (bench/lib/affinity.ts). */
+  affinity: string;
   /** 1-minute load averages at start and end: other work on the machine skews every number. */
   load: string;
 }
@@ -470,7 +472,8 @@ export function renderReport(input: ReportInput): string {
   out.push("## Machine", "");
   out.push(
     `- date: ${m.date}`,
-    `- CPU: ${m.cpu}, ${m.cores} logical cores (redis-benchmark shares them with the server)`,
+    `- CPU: ${m.cpu}, ${m.cores} logical cores`,
+    `- CPUs: ${m.affinity}`,
     `- OS: ${m.os}`,
     `- deno: ${m.deno}`,
     `- redis-server: ${m.redis}`,

@@ -1,6 +1,7 @@
 // Starts and stops the servers that bench/compare.ts measures: keyval (the deno process itself,
 // so /proc/PID is the server and not a shell) and, when installed, the reference redis-server.
 import { RespClient } from "./client.ts";
+import { bound } from "./affinity.ts";
 
 const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 /** `deno task start`'s arguments to deno (from deno.json), so keyval runs here as users run it. */
@@ -9,6 +10,13 @@ const START_ARGS: string[] = (JSON.parse(
 ).tasks.start as string).split(" ").slice(1).map((a) => a === "main.ts" ? MAIN : a);
 const FLOOR = new URL("./floor_server.ts", import.meta.url).pathname;
 const HOST = "127.0.0.1";
+/** The CPUs every server started from now on is bound to (taskset's list), if any. */
+let serverCpus: string | undefined;
+
+/** Binds the servers started from now on to `cpus` (see affinity.ts), or to none. */
+export function bindServersTo(cpus: string | undefined): void {
+  serverCpus = cpus;
+}
 
 /** A server under test. */
 export interface BenchServer {
@@ -99,8 +107,9 @@ async function launch(
   args: string[],
   pong = "PONG",
 ): Promise<BenchServer> {
-  const child = new Deno.Command(cmd, {
-    args,
+  const [program, argv] = bound(cmd, args, serverCpus);
+  const child = new Deno.Command(program, {
+    args: argv,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -28,7 +28,10 @@ export function parseCpuList(list: string): number[] {
   return cpus;
 }
 
-/** The split for `cpus` (those this process may run on): the last for the servers, the rest for the client. */
+/**
+ * The split for `cpus` (those this process may run on): the last for the servers, the rest for
+ * the client; undefined with a single CPU, where binding could only make things worse.
+ */
 export function splitCpus(cpus: number[]): Affinity | undefined {
   if (cpus.length < 2) return undefined;
   return { servers: String(cpus[cpus.length - 1]), client: cpus.slice(0, -1).join(",") };

@@ -114,7 +114,7 @@ type Chunks = unknown[][];
  * The chunk a table holds where no slot has been written yet: it reads as free slots and is
  * never written (a write takes a chunk of its own first, see `StringMap.own`). It is not frozen:
  * a frozen array has an elements kind of its own, so every lookup's loads met two kinds of
- * chunk. With one kind, 16 pipelined GETs, SETs and INCRs took 0.91-0.97 of the time in-process
+ * chunk. With one kind, 16 pipelined GETs, SETs and INCRs took 0.90-0.94 of the time in-process
  * (`deno task ab`). The tests check that it stays empty (`unwrittenIsEmpty`).
  */
 const UNWRITTEN: unknown[] = emptySlots(CHUNK);

@@ -4,7 +4,8 @@
 // scheduler had put it on (unpipelined SET bound to one, then the other: 34.4 and 24.3 µs). Two
 // servers measured one after the other could each draw a different one, which made whole runs
 // swing. Bound to the same CPU, every server under test meets the same one, and redis-benchmark
-// keeps the other(s) to itself.
+// keeps the other(s) to itself. Which vCPU is the slow one changes (half an hour later: 543 ms on
+// CPU 0, 837 on CPU 1), so the rounds' own ratios, not absolute numbers, compare like with like.
 
 /** CPU lists in taskset's syntax ("1", "0,2-3"). */
 export interface Affinity {

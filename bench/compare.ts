@@ -181,8 +181,9 @@ const noBind = flags["no-bind"] || Deno.env.get("BIND") === "0";
 const allowed = noBind ? undefined : await allowedCpus();
 const affinity: Affinity | undefined = allowed && splitCpus(allowed);
 if (affinity) {
-  bindServersTo(affinity.servers);
+  // redis-benchmark, started from here, inherits this process's CPUs; the servers are bound apart.
   await bindSelf(affinity.client);
+  bindServersTo(affinity.servers);
 }
 const redisVersion = flags["no-redis"] ? undefined : await versionOf("redis-server");
 const benchmarkVersion = await versionOf("redis-benchmark");
@@ -245,7 +246,7 @@ async function measure(
     String(pipeline),
     "-t",
     test,
-  ], affinity?.client);
+  ]);
   const ticks = cpuTicks(s.pid) - before;
   if (out.kind === "unknown") return { kind: "n/a", why: out.message };
   if (out.kind === "error") return { kind: "error", why: out.message };

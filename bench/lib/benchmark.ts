@@ -1,6 +1,5 @@
 // Runs redis-benchmark against one server and parses its --csv output (Redis 7.0 columns:
 // test, rps, avg/min/p50/p95/p99/max latency in ms).
-import { bound } from "./affinity.ts";
 
 /** One CSV row of redis-benchmark: a test's throughput and latency distribution. */
 export interface BenchRow {
@@ -69,26 +68,17 @@ export function parseBenchmarkCsv(text: string): BenchRow[] {
   return rows;
 }
 
-/**
- * Runs `redis-benchmark -h host -p port --csv ...args`, bound to `cpus` if given (taskset's list),
- * killing it after timeoutMs.
- */
+/** Runs `redis-benchmark -h host -p port --csv ...args`, killing it after timeoutMs. */
 export async function runBenchmark(
   host: string,
   port: number,
   args: string[],
-  cpus?: string,
   timeoutMs = 180_000,
 ): Promise<BenchOutcome> {
   let out: Deno.CommandOutput;
-  const [program, argv] = bound(
-    "redis-benchmark",
-    ["-h", host, "-p", String(port), "--csv", ...args],
-    cpus,
-  );
   try {
-    out = await new Deno.Command(program, {
-      args: argv,
+    out = await new Deno.Command("redis-benchmark", {
+      args: ["-h", host, "-p", String(port), "--csv", ...args],
       stdin: "null",
       stdout: "piped",
       stderr: "piped",

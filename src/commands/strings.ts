@@ -210,7 +210,7 @@ function mget(cx: Context): void {
   cx.out.array(cx.argc - 1);
   cx.server.stats.gets += cx.argc - 1;
   for (let i = 1; i < cx.argc; i++) {
-    const v = cx.db.lookupRead(cx.arg(i));
+    const v = cx.db.lookupReadBytes(cx.mem, cx.starts[i], cx.ends[i]);
     cx.out.bulkOrNil(typeof v === "string" ? v : undefined); // a collection reads as nil
   }
 }
@@ -224,10 +224,14 @@ function msetCommand(nx: boolean): (cx: Context) => void {
     const db = cx.db;
     // Like SETNX and SET NX, a refused MSETNX still counts its keys as attempted sets.
     cx.server.stats.sets += (cx.argc - 1) / 2;
+    // Keys are looked up by their bytes, as SET's: a key's string is built only when it is new.
+    const { mem, starts, ends } = cx;
     if (nx) {
-      for (let i = 1; i < cx.argc; i += 2) if (db.has(cx.arg(i))) return cx.out.int(0);
+      for (let i = 1; i < cx.argc; i += 2) {
+        if (db.getBytes(mem, starts[i], ends[i]) !== undefined) return cx.out.int(0);
+      }
     }
-    for (let i = 1; i < cx.argc; i += 2) db.set(cx.arg(i), cx.arg(i + 1));
+    for (let i = 1; i < cx.argc; i += 2) db.setBytes(mem, starts[i], ends[i], cx.arg(i + 1));
     if (nx) cx.out.int(1);
     else cx.out.ok();
   };

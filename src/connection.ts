@@ -182,7 +182,7 @@ export class Connection implements ClientState {
       // at once, by the decoder, and not again at each read.
       if (unpeeked === 0 && decoder.buffered >= LOOKAHEAD_MIN_BYTES && !decoder.midRequest) {
         const n = decoder.peek(ahead);
-        if (n > 0) prefetch(cx, decoder.mem.bytes, ahead);
+        if (n > 0) prefetch(cx, decoder.mem, ahead);
         unpeeked = Math.max(n, 1);
       }
       if (unpeeked > 0) unpeeked--;

@@ -5,7 +5,7 @@ import type { Context, Handler } from "./context.ts";
 import { REPLY_TOO_LARGE, TOO_BIG } from "./replies.ts";
 import { ReplyTooLarge, type ReplyWriter } from "../protocol/encoder.ts";
 import { LatencyHistogram } from "../metrics/histogram.ts";
-import { equalsIgnoreCase } from "../protocol/latin1.ts";
+import { type ByteBuffer, equalsIgnoreCase } from "../protocol/latin1.ts";
 import type { Lookahead } from "../protocol/decoder.ts";
 
 /** Redis's command flags that keyval uses. */
@@ -242,14 +242,16 @@ const keyWants = new Uint8Array(KEYS_AHEAD);
 
 /**
  * Brings into the CPU's cache the keyspace entries (and the values, for the commands that read
- * them) of the keys that the requests in `ahead`, whose bytes lie in `b`, are about to look up.
+ * them) of the keys that the requests in `ahead`, whose bytes lie in `mem`, are about to look up.
  * Each lookup alone waits for its cache misses one after another (the table's slot, then the
  * key, then the value), and these dominate a pipelined SET or GET in `perf`; here the reads of
  * all the keys are issued together, so their misses overlap (see Keyspace.prefetch). The keys
- * are those of each command's key spec (`keys`): every key of an MSET or an MGET.
+ * are those of each command's key spec (`keys`): every key of an MSET or an MGET. Their hashes
+ * are kept for the lookups to come, which need not hash them again.
  */
-export function prefetch(cx: Context, b: Uint8Array, ahead: Lookahead): void {
+export function prefetch(cx: Context, mem: ByteBuffer, ahead: Lookahead): void {
   const table = cx.server.commands;
+  const b = mem.bytes;
   const { starts, ends, first, argc } = ahead;
   let keys = 0;
   // A pipeline mostly repeats one command: the name is looked up again only when it changes.
@@ -269,7 +271,7 @@ export function prefetch(cx: Context, b: Uint8Array, ahead: Lookahead): void {
     }
   }
   // A single key has no miss to overlap with.
-  if (keys > 1) cx.db.prefetch(b, keyStarts, keyEnds, keyWants, keys);
+  if (keys > 1) cx.db.prefetch(mem, keyStarts, keyEnds, keyWants, keys);
 }
 
 /** Runs one request: looks the command up, checks arity, runs the handler, counts. */

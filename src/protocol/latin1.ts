@@ -57,6 +57,13 @@ export function equalsIgnoreCase(b: Uint8Array, s: number, e: number, word: stri
 export class ByteBuffer {
   bytes: Uint8Array;
   view: Buffer;
+  /**
+   * Changes whenever bytes already in the buffer may change: its owner bumps it before it writes
+   * over them (a request decoder, before each read into it and when it unescapes an inline
+   * line in place), and `resize` does. What was computed from bytes [s, e) at one generation
+   * holds for them as long as it lasts (keyspace.ts keeps the hashes of keys read ahead so).
+   */
+  generation = 0;
   /** New zeroed memory of `size` bytes, or the `memory` given, as it is. */
   constructor(sizeOrMemory: number | ArrayBuffer) {
     // Two calls, one per overload of the Uint8Array constructor.
@@ -68,6 +75,7 @@ export class ByteBuffer {
 
   /** Replaces the memory with a larger (or smaller) block, keeping the first `keep` bytes. */
   resize(size: number, keep: number): void {
+    this.generation++;
     const next = new Uint8Array(size);
     if (keep > 0) next.set(this.bytes.subarray(0, keep));
     this.bytes = next;

@@ -26,6 +26,41 @@ export type Value = string | Collection;
  */
 export type ExpiryTime = number | bigint;
 
+/**
+ * The keys `Keyspace.prefetch` read ahead last, bytes [starts[i], ends[i]) of `mem` in buffer
+ * order, and their hashes: the lookups of the requests that follow find a key's hash here, so
+ * that a pipelined key is hashed once. One for all databases (a key's hash is the same in each),
+ * kept only while `mem` holds those bytes (ByteBuffer.generation): a batch of requests runs
+ * between two reads, so it holds for the rest of the batch and never into the next.
+ */
+const ahead = {
+  mem: undefined as ByteBuffer | undefined,
+  generation: 0,
+  count: 0,
+  starts: new Int32Array(0),
+  ends: new Int32Array(0),
+  hashes: new Int32Array(0),
+};
+
+/** The hash of the key held in bytes [s, e) of `mem`: read ahead if it was, else computed. */
+function hashAt(mem: ByteBuffer, s: number, e: number): number {
+  if (mem === ahead.mem && mem.generation === ahead.generation) {
+    const starts = ahead.starts;
+    let lo = 0;
+    let hi = ahead.count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (starts[mid] < s) lo = mid + 1;
+      else if (starts[mid] > s) hi = mid - 1;
+      else {
+        if (ahead.ends[mid] === e) return ahead.hashes[mid];
+        break;
+      }
+    }
+  }
+  return hashOfBytes(mem.bytes, s, e);
+}
+
 /** The keyspace of one database. */
 export class Keyspace {
   readonly data = new StringMap<Value>();
@@ -41,8 +76,6 @@ export class Keyspace {
   hits = 0;
   misses = 0;
   private randomIter: Iterator<string> | undefined;
-  /** The hashes of the keys `prefetch` looks up. */
-  private aheadHashes = new Int32Array(0);
 
   /** Number of keys, including expired ones the janitor has not reclaimed yet (as DBSIZE). */
   get size(): number {
@@ -81,7 +114,7 @@ export class Keyspace {
    * built only if the key must be deleted for its expiry.
    */
   getBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
-    const h = hashOfBytes(mem.bytes, s, e);
+    const h = hashAt(mem, s, e);
     const v = this.data.getBytes(mem.bytes, s, e, h);
     if (v === undefined || this.expires.size === 0) return v;
     const at = this.expires.getBytes(mem.bytes, s, e, h);
@@ -99,20 +132,32 @@ export class Keyspace {
 
   /**
    * Reads ahead, in both tables, what requests about to run will look up: key i is bytes
-   * [starts[i], ends[i]) of `b`, and `wants[i]` says what of it (1: its entry, 2: its value too;
-   * see StringMap.touch and commands/table.ts `prefetch`). It only reads: a key past its TTL is
-   * left for its request.
+   * [starts[i], ends[i]) of `mem`, in buffer order, and `wants[i]` says what of it (1: its
+   * entry, 2: its value too; see StringMap.touch and commands/table.ts `prefetch`). It only
+   * reads: a key past its TTL is left for its request. The keys' hashes are kept for their
+   * lookups (`hashAt`).
    */
   prefetch(
-    b: Uint8Array,
+    mem: ByteBuffer,
     starts: Int32Array,
     ends: Int32Array,
     wants: Uint8Array,
     count: number,
   ): void {
-    if (this.aheadHashes.length < count) this.aheadHashes = new Int32Array(count);
-    const hs = this.aheadHashes;
-    for (let i = 0; i < count; i++) hs[i] = hashOfBytes(b, starts[i], ends[i]);
+    if (ahead.hashes.length < count) {
+      ahead.starts = new Int32Array(count);
+      ahead.ends = new Int32Array(count);
+      ahead.hashes = new Int32Array(count);
+    }
+    const hs = ahead.hashes;
+    for (let i = 0; i < count; i++) {
+      ahead.starts[i] = starts[i];
+      ahead.ends[i] = ends[i];
+      hs[i] = hashOfBytes(mem.bytes, starts[i], ends[i]);
+    }
+    ahead.mem = mem;
+    ahead.generation = mem.generation;
+    ahead.count = count;
     this.data.touch(hs, wants, count);
     if (this.expires.size !== 0) this.expires.touch(hs, wants, count);
   }
@@ -139,7 +184,7 @@ export class Keyspace {
    */
   setBytes(mem: ByteBuffer, s: number, e: number, value: Value): void {
     const b = mem.bytes;
-    const h = hashOfBytes(b, s, e);
+    const h = hashAt(mem, s, e);
     if (!this.data.replaceBytes(b, s, e, value, h)) {
       this.data.set(mem.latin1(s, e), value, h);
       return;
@@ -160,7 +205,7 @@ export class Keyspace {
    * false (and nothing stored) when there is no such key.
    */
   overwriteBytes(mem: ByteBuffer, s: number, e: number, value: Value): boolean {
-    return this.data.replaceBytes(mem.bytes, s, e, value, hashOfBytes(mem.bytes, s, e));
+    return this.data.replaceBytes(mem.bytes, s, e, value, hashAt(mem, s, e));
   }
 
   /** Stores a value expiring at `at` (Unix ms). */

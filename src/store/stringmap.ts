@@ -7,8 +7,9 @@
 // server's CPU under GET -P 16 in it, and 43% of an in-process ZADD batch went to the member
 // lookup. In alternating runs of GET -P 16 the Map-based server did 470K-500K requests/s at
 // 2.0-2.2 µs of CPU each, these tables 650K-770K at 1.3-1.55 µs (redis-server: 800K, 0.9 µs).
-// A key here is hashed by our own seeded FNV-1a over its chars and compared with `===`, which
-// compares contents and leaves the string table alone. bench/keyspace.bench.ts compares both.
+// A key here is hashed by our own keyed hash (siphash.ts) over its chars and compared with `===`,
+// which compares contents and leaves the string table alone. bench/keyspace.bench.ts compares
+// both.
 // The hottest commands (GET, SET, INCR) go further and look a key up by its bytes in the
 // request (`hashOfBytes`, `getBytes`, `replaceBytes`), so that no string is built for it.
 //
@@ -21,6 +22,7 @@
 // as it fills. Before, the keyspace was 1,024 tables each resized at once, and a big set's
 // index one table resized at once (2,257 ms for one insert at 1.5M members); one table costs
 // about the same CPU per request (README, "One keyspace table").
+import { halfSipHash13 } from "./siphash.ts";
 
 /** Elements in a chunk of a table's slots (two per slot: the key, then its value). */
 const CHUNK_BITS = 12;
@@ -46,10 +48,10 @@ const MOVES_PER_READ = 4;
 const MOVED = "\u0100";
 
 /**
- * The hash seed, random per process as Redis's siphash key is: a client cannot compute keys
- * that all land in one probe sequence (the hash of every key is its table position).
+ * The hash key, random per process as Redis's siphash key is: a client cannot compute keys that
+ * all land in one probe sequence (the hash of every key is its table position).
  */
-const SEED = crypto.getRandomValues(new Uint32Array(1))[0];
+const [K0, K1] = crypto.getRandomValues(new Int32Array(2));
 
 /**
  * What `StringMap.touch` read, held between its two passes and emptied after: one array for
@@ -59,20 +61,17 @@ const touched: unknown[] = [];
 /** A sum of what `touch` read, kept so that the compiler cannot drop the reads. */
 export let touchSum = 0;
 
-/** The hash of a key: FNV-1a over all its chars (one byte each), from a per-process seed. */
+/**
+ * The hash of a key: HalfSipHash-1-3 of all its chars (one byte each) under the process's key,
+ * cut to 30 bits, a small integer to V8: the low ones pick the home slot, the top 8 are the tag.
+ */
 export function hashOf(key: string): number {
-  const n = key.length;
-  let h = SEED ^ n;
-  for (let i = 0; i < n; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
-  // 30 bits, a small integer to V8: the low ones pick the home slot, the top 8 are the tag.
-  return (h ^ (h >>> 15)) & 0x3fffffff;
+  return halfSipHash13(key, 0, key.length, K0, K1) & 0x3fffffff;
 }
 
 /** `hashOf` of the byte string held in bytes [s, e) of `b`, without building it. */
 export function hashOfBytes(b: Uint8Array, s: number, e: number): number {
-  let h = SEED ^ (e - s);
-  for (let i = s; i < e; i++) h = Math.imul(h ^ b[i], 16777619);
-  return (h ^ (h >>> 15)) & 0x3fffffff;
+  return halfSipHash13(b, s, e, K0, K1) & 0x3fffffff;
 }
 
 /** True when the byte string `k` holds exactly the bytes [s, e) of `b`. */

@@ -117,3 +117,29 @@ Deno.test("the byte forms of lookupRead and set act as the string forms", () => 
   assert.equal(ks.has("none"), false);
   assert.equal(ks.getBytes(...inRequest("none")), undefined);
 });
+
+Deno.test("keys read ahead are looked up by their hashes, only while the buffer holds them", () => {
+  const ks = new Keyspace();
+  // Many keys: a key stored under another's hash would then not be found from its own home.
+  const n = 64;
+  const names = (p: string) => Array.from({ length: n }, (_, i) => p + String(i).padStart(3, "0"));
+  const mem = new ByteBuffer(4 * n);
+  mem.writeLatin1(names("a").join(""), 0);
+  const starts = Int32Array.from({ length: n }, (_, i) => 4 * i);
+  const ends = starts.map((s) => s + 4);
+  ks.prefetch(mem, starts, ends, new Uint8Array(n).fill(1), n);
+  // The requests that follow in the batch, by the hashes kept.
+  for (let i = 0; i < n; i++) ks.setBytes(mem, 4 * i, 4 * i + 4, `a${i}`);
+  // A span that starts where a key read ahead does but ends elsewhere is another key. (Checked
+  // at once: a resize would move a key stored under a wrong hash to its own home.)
+  const a = names("a");
+  for (let i = 0; i < n; i += 2) ks.setBytes(mem, 4 * i, 4 * i + 8, `pair${i}`);
+  for (let i = 0; i < n; i += 2) assert.equal(ks.get(a[i] + a[i + 1]), `pair${i}`);
+  // The next read writes other keys where these were: they are hashed anew.
+  mem.generation++;
+  mem.writeLatin1(names("c").join(""), 0);
+  for (let i = 0; i < n; i++) ks.setBytes(mem, 4 * i, 4 * i + 4, `c${i}`);
+  const c = names("c");
+  for (let i = 0; i < n; i++) assert.deepEqual([ks.get(a[i]), ks.get(c[i])], [`a${i}`, `c${i}`]);
+  assert.equal(ks.size, n + n / 2 + n);
+});

@@ -62,6 +62,8 @@ export interface MachineInfo {
   affinity: string;
   /** 1-minute load averages at start and end: other work on the machine skews every number. */
   load: string;
+  /** Each CPU's time for one fixed loop, at start and end (bench/lib/affinity.ts `loopMs`). */
+  cpuSpeed: string;
 }
 
 /** One workload against keyval with metrics on and with them off. */
@@ -474,6 +476,7 @@ export function renderReport(input: ReportInput): string {
     `- date: ${m.date}`,
     `- CPU: ${m.cpu}, ${m.cores} logical cores`,
     `- CPUs: ${m.affinity}`,
+    `- CPU speed, one fixed loop, at start / end (lower is faster): ${m.cpuSpeed}`,
     `- OS: ${m.os}`,
     `- deno: ${m.deno}`,
     `- redis-server: ${m.redis}`,

@@ -1,6 +1,13 @@
 // bench/lib/affinity.ts: the CPU lists `deno task compare` hands to taskset.
 import assert from "node:assert/strict";
-import { bound, parseCpuList, splitCpus } from "../../bench/lib/affinity.ts";
+import {
+  bound,
+  fastest,
+  formatLoopMs,
+  loopMs,
+  parseCpuList,
+  splitCpus,
+} from "../../bench/lib/affinity.ts";
 
 Deno.test("CPU lists parse as taskset writes them", () => {
   assert.deepEqual(parseCpuList("0,1"), [0, 1]);
@@ -27,4 +34,20 @@ Deno.test("a bound command runs through taskset, which execs it", () => {
     "--port",
     "1",
   ]]);
+});
+
+Deno.test("each CPU's speed is the time of one fixed loop there", async () => {
+  const [ms] = await loopMs([0]);
+  // taskset comes with util-linux; where it is missing the time is unknown, not made up.
+  if (ms !== undefined) assert.ok(ms > 0 && ms < 60_000, `${ms} ms`);
+  assert.equal(formatLoopMs([0, 1], [611.6, undefined]), "CPU 0 612 ms, CPU 1 ? ms");
+});
+
+Deno.test("the servers get the CPU asked for, by default the last; the fastest is the lowest time", () => {
+  assert.deepEqual(splitCpus([0, 1], 0), { servers: "0", client: "1" });
+  assert.deepEqual(splitCpus([0, 1, 2], 1), { servers: "1", client: "0,2" });
+  assert.equal(splitCpus([0, 1], 5), undefined);
+  assert.equal(fastest([0, 1], [900, 400]), 1);
+  assert.equal(fastest([0, 1, 2], [300, undefined, 500]), 0);
+  assert.equal(fastest([0, 1], [undefined, undefined]), undefined);
 });

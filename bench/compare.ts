@@ -12,8 +12,8 @@
 // lib/floor_server.ts, a Deno server that answers +OK to everything, measured beside the others
 // on SET, GET, INCR and MSET), --no-bind (BIND=0: leave the processes where the scheduler puts
 // them; by default every server is bound to the CPU that walks memory fastest at the start and
-// redis-benchmark, with this process, to the others: lib/affinity.ts says why). Each run writes bench/results/compare-<date>.md and
-// latest.md.
+// redis-benchmark, with this process, to the others: lib/affinity.ts says why). Each run writes
+// bench/results/compare-<date>.md and latest.md.
 import { parseArgs } from "node:util";
 import { type BenchRow, runBenchmark } from "./lib/benchmark.ts";
 import { RespClient } from "./lib/client.ts";

@@ -147,7 +147,7 @@ export class RequestDecoder {
   /** Compacts or grows the buffer when fewer than MIN_READ bytes are free; returns how many are. */
   private makeRoom(): number {
     // Whatever follows writes into the buffer (see ByteBuffer.generation).
-    this.mem.generation++;
+    this.mem.newGeneration();
     const cap = this.mem.bytes.length;
     if (this.start === this.end && this.pending === -1) {
       // Idle: rewind, and give back memory a large request made us take.
@@ -381,7 +381,7 @@ export class RequestDecoder {
    * separators. */
   private splitArgs(p: number, end: number): boolean {
     const b = this.mem.bytes;
-    this.mem.generation++; // the line's bytes are rewritten in place
+    this.mem.newGeneration(); // the line's bytes are rewritten in place
     for (;;) {
       while (p < end && isSpace(b[p])) p++;
       if (p >= end) return true;

@@ -53,17 +53,22 @@ export function equalsIgnoreCase(b: Uint8Array, s: number, e: number, word: stri
   return true;
 }
 
+/** The last generation any ByteBuffer took: no two buffers, nor two states of one, share one. */
+let lastGeneration = 0;
+
 /** A Uint8Array together with a node Buffer view of the same memory, for native latin1 codecs. */
 export class ByteBuffer {
   bytes: Uint8Array;
   view: Buffer;
   /**
-   * Changes whenever bytes already in the buffer may change: its owner bumps it before it writes
-   * over them (a request decoder, before each read into it and when it unescapes an inline
-   * line in place), and `resize` does. What was computed from bytes [s, e) at one generation
-   * holds for them as long as it lasts (keyspace.ts keeps the hashes of keys read ahead so).
+   * A number that stands for this buffer with the bytes it holds now: a new one whenever bytes
+   * already in it may change (`newGeneration`, which its owner calls before it writes over them:
+   * a request decoder before each read into it and when it unescapes an inline line in place;
+   * and `resize`). What was computed from bytes [s, e) of the buffer at one generation holds for
+   * as long as it lasts, and holding the number keeps no buffer alive (keyspace.ts keeps the
+   * hashes of keys read ahead so).
    */
-  generation = 0;
+  generation = ++lastGeneration;
   /** New zeroed memory of `size` bytes, or the `memory` given, as it is. */
   constructor(sizeOrMemory: number | ArrayBuffer) {
     // Two calls, one per overload of the Uint8Array constructor.
@@ -73,9 +78,14 @@ export class ByteBuffer {
     this.view = Buffer.from(this.bytes.buffer, 0, this.bytes.length);
   }
 
+  /** Gives the buffer a new generation: call it before writing over bytes it holds. */
+  newGeneration(): void {
+    this.generation = ++lastGeneration;
+  }
+
   /** Replaces the memory with a larger (or smaller) block, keeping the first `keep` bytes. */
   resize(size: number, keep: number): void {
-    this.generation++;
+    this.newGeneration();
     const next = new Uint8Array(size);
     if (keep > 0) next.set(this.bytes.subarray(0, keep));
     this.bytes = next;

@@ -27,14 +27,14 @@ export type Value = string | Collection;
 export type ExpiryTime = number | bigint;
 
 /**
- * The keys `Keyspace.prefetch` read ahead last, bytes [starts[i], ends[i]) of `mem` in buffer
+ * The keys `Keyspace.prefetch` read ahead last, bytes [starts[i], ends[i]) of a buffer in buffer
  * order, and their hashes: the lookups of the requests that follow find a key's hash here, so
  * that a pipelined key is hashed once. One for all databases (a key's hash is the same in each),
- * kept only while `mem` holds those bytes (ByteBuffer.generation): a batch of requests runs
- * between two reads, so it holds for the rest of the batch and never into the next.
+ * kept only while the buffer holds those bytes, at the generation it had then (unique to it, see
+ * ByteBuffer.generation): a batch of requests runs between two reads, so it holds for the rest of
+ * the batch and never into the next.
  */
 const ahead = {
-  mem: undefined as ByteBuffer | undefined,
   generation: 0,
   count: 0,
   starts: new Int32Array(0),
@@ -44,7 +44,7 @@ const ahead = {
 
 /** The hash of the key held in bytes [s, e) of `mem`: read ahead if it was, else computed. */
 function hashAt(mem: ByteBuffer, s: number, e: number): number {
-  if (mem === ahead.mem && mem.generation === ahead.generation) {
+  if (mem.generation === ahead.generation) {
     const starts = ahead.starts;
     let lo = 0;
     let hi = ahead.count - 1;
@@ -155,7 +155,6 @@ export class Keyspace {
       ahead.ends[i] = ends[i];
       hs[i] = hashOfBytes(mem.bytes, starts[i], ends[i]);
     }
-    ahead.mem = mem;
     ahead.generation = mem.generation;
     ahead.count = count;
     this.data.touch(hs, wants, count);

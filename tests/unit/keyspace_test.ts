@@ -135,11 +135,17 @@ Deno.test("keys read ahead are looked up by their hashes, only while the buffer 
   const a = names("a");
   for (let i = 0; i < n; i += 2) ks.setBytes(mem, 4 * i, 4 * i + 8, `pair${i}`);
   for (let i = 0; i < n; i += 2) assert.equal(ks.get(a[i] + a[i + 1]), `pair${i}`);
+  // Another buffer (another client's) holds other keys in the same places: they are its own.
+  const other = new ByteBuffer(4 * n);
+  other.writeLatin1(names("b").join(""), 0);
+  const b = names("b");
+  for (let i = 0; i < n; i++) ks.setBytes(other, 4 * i, 4 * i + 4, `b${i}`);
+  for (let i = 0; i < n; i++) assert.equal(ks.get(b[i]), `b${i}`);
   // The next read writes other keys where these were: they are hashed anew.
-  mem.generation++;
+  mem.newGeneration();
   mem.writeLatin1(names("c").join(""), 0);
   for (let i = 0; i < n; i++) ks.setBytes(mem, 4 * i, 4 * i + 4, `c${i}`);
   const c = names("c");
   for (let i = 0; i < n; i++) assert.deepEqual([ks.get(a[i]), ks.get(c[i])], [`a${i}`, `c${i}`]);
-  assert.equal(ks.size, n + n / 2 + n);
+  assert.equal(ks.size, n + n / 2 + n + n);
 });

@@ -10,8 +10,8 @@
 // A key here is hashed by our own keyed hash (siphash.ts) over its chars and compared with `===`,
 // which compares contents and leaves the string table alone. bench/keyspace.bench.ts compares
 // both.
-// The hottest commands (GET, SET, INCR) go further and look a key up by its bytes in the
-// request (`hashOfBytes`, `getBytes`, `replaceBytes`), so that no string is built for it.
+// The hottest commands (GET, SET, INCR, MGET, MSET) go further and look a key up by its bytes in
+// the request (`hashOfBytes`, `getBytes`, `replaceBytes`), so that no string is built for it.
 //
 // One table holds the whole keyspace, and it never stops the loop to resize: as Redis's dict,
 // a table that must grow or shrink hands over to a new one and moves its entries there a few at

@@ -45,9 +45,10 @@ export function splitCpus(cpus: number[], server = cpus[cpus.length - 1]): Affin
 /** The CPU of `cpus` whose `loopMs` time is the lowest; undefined when none was measured. */
 export function fastest(cpus: number[], times: (number | undefined)[]): number | undefined {
   let best: number | undefined;
+  let bestTime = Infinity;
   cpus.forEach((c, i) => {
     const t = times[i];
-    if (t !== undefined && (best === undefined || t < times[cpus.indexOf(best)]!)) best = c;
+    if (t !== undefined && t < bestTime) [best, bestTime] = [c, t];
   });
   return best;
 }

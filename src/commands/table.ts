@@ -235,13 +235,6 @@ export function unknownCommandError(cx: Context): string {
   return `ERR unknown command '${cText(cx.arg(0), 128)}', with args beginning with: ${args}`;
 }
 
-/** True when bytes [s, e) and [s2, e2) of `b` are the same. */
-function sameBytes(b: Uint8Array, s: number, e: number, s2: number, e2: number): boolean {
-  if (e - s !== e2 - s2) return false;
-  for (let i = 0; i < e - s; i++) if (b[s + i] !== b[s2 + i]) return false;
-  return true;
-}
-
 /** Keys a read-ahead covers at most. */
 const KEYS_AHEAD = 256;
 /** The keys `prefetch` hands to the keyspace: bytes [keyStarts[i], keyEnds[i]) of the buffer. */
@@ -263,13 +256,10 @@ export function prefetch(cx: Context, mem: ByteBuffer, ahead: Lookahead): void {
   const b = mem.bytes;
   const { starts, ends, first, argc } = ahead;
   let keys = 0;
-  // A pipeline mostly repeats one command: the name is looked up again only when it changes.
-  let cmd: Command | undefined;
   for (let i = 0; i < ahead.count; i++) {
     const at = first[i];
-    if (i === 0 || !sameBytes(b, starts[at], ends[at], starts[first[i - 1]], ends[first[i - 1]])) {
-      cmd = table.findBytes(b, starts[at], ends[at]);
-    }
+    // A pipeline mostly repeats one command, which findBytes compares first.
+    const cmd = table.findBytes(b, starts[at], ends[at]);
     if (cmd === undefined || cmd.prefetches === 0) continue;
     const [from, last, step] = cmd.spec.keys!;
     const to = last < 0 ? argc[i] + last : Math.min(last, argc[i] - 1);

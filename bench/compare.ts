@@ -189,11 +189,11 @@ const noBind = flags["no-bind"] || Deno.env.get("BIND") === "0";
 // How fast each vCPU walks memory, at the start and again at the end: on this VM one is often
 // far slower than the other, and that costs keyval more than Redis (README, "Development"). The
 // servers get the faster one at the start, and the report says how fast each was.
-const allowed = noBind ? undefined : await allowedCpus();
-const probed = allowed ?? await allowedCpus() ?? [];
+const probed = await allowedCpus() ?? [];
 const speedAtStart = await loopMs(probed);
-const affinity: Affinity | undefined = allowed &&
-  splitCpus(allowed, fastest(allowed, speedAtStart));
+const affinity: Affinity | undefined = noBind
+  ? undefined
+  : splitCpus(probed, fastest(probed, speedAtStart));
 if (affinity) {
   // redis-benchmark, started from here, inherits this process's CPUs; the servers are bound apart.
   await bindSelf(affinity.client);

@@ -62,7 +62,7 @@ const SECTIONS: [string, string, Section][] = [
       ["tracking_clients", 0],
     ];
   }],
-  ["memory", "Memory", () => {
+  ["memory", "Memory", (s) => {
     const m = Deno.memoryUsage();
     const used = m.heapUsed + m.external;
     return [
@@ -71,6 +71,7 @@ const SECTIONS: [string, string, Section][] = [
       ["used_memory_rss", m.rss],
       ["used_memory_rss_human", bytesToHuman(m.rss)],
       ["keyval_heap_total", m.heapTotal],
+      ["keyval_slab_bytes", s.keyspace.slab.bytes],
       ["maxmemory", 0],
       ["maxmemory_human", "0B"],
       ["maxmemory_policy", "noeviction"],

@@ -121,7 +121,7 @@ export function dashboardSnapshot(server: ServerState): DashboardSnapshot {
     rss: memory.rss,
     heapUsed: memory.heapUsed,
     heapTotal: memory.heapTotal,
-    datasetBytes: memory.heapUsed,
+    datasetBytes: memory.heapUsed + keyspace.slab.bytes,
     hits: keyspace.hits,
     misses: keyspace.misses,
     netInputBytes: stats.netInputBytes,

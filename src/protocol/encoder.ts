@@ -1,7 +1,7 @@
 // The reply writer: RESP2 replies appended to one reusable per-connection buffer, so a batch of
 // pipelined requests is answered with a single write.
 import { Buffer } from "node:buffer";
-import { ByteBuffer, copyBytes } from "./latin1.ts";
+import { ByteBuffer, copyBytes, writeDecimal } from "./latin1.ts";
 
 /** Each client starts small (idle connections are common) and grows with its replies. */
 const INITIAL_SIZE = 4 * 1024;
@@ -159,26 +159,7 @@ export class ReplyWriter {
       this.length += this.mem.writeLatin1(s, this.length);
       return;
     }
-    const b = this.mem.bytes;
-    if (n < 0) {
-      b[this.length++] = 45;
-      n = -n;
-    }
-    if (n < 10) {
-      b[this.length++] = 48 + n;
-      return;
-    }
-    // Count the digits, then write them from the last one back: no scratch copy (a subarray
-    // for it cost more than the digits themselves).
-    let len = 2;
-    for (let p = 100; p <= n; p *= 10) len++;
-    let at = this.length + len;
-    this.length = at;
-    while (n > 0) {
-      const q = Math.floor(n / 10);
-      b[--at] = 48 + (n - q * 10);
-      n = q;
-    }
+    this.length = writeDecimal(this.mem.bytes, this.length, n);
   }
 
   /** +OK */

@@ -43,6 +43,39 @@ export function copyBytes(
   else dst.set(src.subarray(s, e), at);
 }
 
+/** Bytes of the decimal form of `n`, a safe integer (its '-' included). */
+export function decimalLength(n: number): number {
+  let len = n < 0 ? 2 : 1;
+  if (n < 0) n = -n;
+  for (let p = 10; p <= n; p *= 10) len++;
+  return len;
+}
+
+/**
+ * Writes the decimal form of `n`, a safe integer, into `b` at `at` (room for it must exist);
+ * returns the offset past it. The digits are counted, then written from the last one back: no
+ * scratch copy (a subarray for it cost more than the digits themselves).
+ */
+export function writeDecimal(b: Uint8Array, at: number, n: number): number {
+  if (n < 0) {
+    b[at++] = 45;
+    n = -n;
+  }
+  if (n < 10) {
+    b[at] = 48 + n;
+    return at + 1;
+  }
+  let len = 2;
+  for (let p = 100; p <= n; p *= 10) len++;
+  const end = at + len;
+  for (let i = end; n > 0;) {
+    const q = Math.floor(n / 10);
+    b[--i] = 48 + (n - q * 10);
+    n = q;
+  }
+  return end;
+}
+
 /** True when bytes [s, e) of `b` spell `word` (lower-case ASCII) in any case. */
 export function equalsIgnoreCase(b: Uint8Array, s: number, e: number, word: string): boolean {
   if (e - s !== word.length) return false;

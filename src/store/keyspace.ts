@@ -3,6 +3,7 @@
 // through here, so lazy expiry happens in one place: a key whose time has passed is deleted the
 // moment anyone looks at it.
 import { hashOf, hashOfBytes, StringMap } from "./stringmap.ts";
+import { Slab } from "./slab.ts";
 import type { ByteBuffer } from "../protocol/latin1.ts";
 
 /** What every collection type (list, hash, set, sorted set) offers the generic commands. */
@@ -19,6 +20,13 @@ export interface Collection {
 
 /** A stored value: a byte string (one char per byte) or a collection. */
 export type Value = string | Collection;
+
+/**
+ * A value as the table holds it: a Value, or a short string kept in the keyspace's slab (the
+ * number, its handle; see slab.ts). Only the hottest commands see one (`getStored`); every
+ * other lookup reads a string.
+ */
+export type Stored = Value | number;
 
 /**
  * An absolute expiry time in Unix ms, as exact as Redis's 64-bit one: a number while it is a
@@ -63,7 +71,9 @@ function hashAt(mem: ByteBuffer, s: number, e: number): number {
 
 /** The keyspace of one database. */
 export class Keyspace {
-  readonly data = new StringMap<Value>();
+  readonly data = new StringMap<Stored>();
+  /** The bytes of the short string values (see Stored). */
+  readonly slab = new Slab();
   /**
    * Absolute expiry time in Unix milliseconds, for keys that have one. A time past 2^53 ms is
    * rounded here (it never comes anyway) and kept exactly in `farExpires` for the TTL replies.
@@ -87,6 +97,11 @@ export class Keyspace {
    * key's hash when the caller has it: each table lookup takes it, so a key is hashed once.
    */
   get(key: string, h: number = hashOf(key)): Value | undefined {
+    return this.value(this.lookup(key, h));
+  }
+
+  /** `get` of the value as the table holds it (see Stored). */
+  private lookup(key: string, h: number): Stored | undefined {
     const v = this.data.get(key, h);
     if (v === undefined || this.expires.size === 0) return v;
     const at = this.expires.get(key, h);
@@ -97,13 +112,32 @@ export class Keyspace {
     return v;
   }
 
+  /** A stored value as a Value: a string out of the slab for a handle. */
+  value(v: Stored): Value;
+  value(v: Stored | undefined): Value | undefined;
+  value(v: Stored | undefined): Value | undefined {
+    return typeof v === "number" ? this.slab.string(v) : v;
+  }
+
+  /** What the table should hold for `value`: the handle of a short string, else the value. */
+  private stored(value: Value): Stored {
+    if (typeof value !== "string") return value;
+    const h = this.slab.storeString(value);
+    return h < 0 ? value : h;
+  }
+
+  /** Gives back the slab's slot of a value no longer held (a replaced or deleted one). */
+  private release(v: Stored | undefined): void {
+    if (typeof v === "number") this.slab.free(v);
+  }
+
   /** `get` for the read commands: also counts a keyspace hit or miss. */
   lookupRead(key: string): Value | undefined {
     return this.counted(this.get(key));
   }
 
   /** `v`, counted as a keyspace hit, or a miss when it is undefined. */
-  private counted(v: Value | undefined): Value | undefined {
+  private counted<T>(v: T | undefined): T | undefined {
     if (v === undefined) this.misses++;
     else this.hits++;
     return v;
@@ -114,6 +148,14 @@ export class Keyspace {
    * built only if the key must be deleted for its expiry.
    */
   getBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
+    return this.value(this.getStored(mem, s, e));
+  }
+
+  /**
+   * `getBytes` of the value as the table holds it: a short string is its handle in `slab`, to be
+   * read from there without building the string.
+   */
+  getStored(mem: ByteBuffer, s: number, e: number): Stored | undefined {
     const h = hashAt(mem, s, e);
     const v = this.data.getBytes(mem.bytes, s, e, h);
     if (v === undefined || this.expires.size === 0) return v;
@@ -125,9 +167,9 @@ export class Keyspace {
     return v;
   }
 
-  /** `lookupRead` of the key held in bytes [s, e) of `mem`, as `getBytes`. */
-  lookupReadBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
-    return this.counted(this.getBytes(mem, s, e));
+  /** `lookupRead` of the key held in bytes [s, e) of `mem`, as `getStored`. */
+  lookupReadStored(mem: ByteBuffer, s: number, e: number): Stored | undefined {
+    return this.counted(this.getStored(mem, s, e));
   }
 
   /**
@@ -157,20 +199,20 @@ export class Keyspace {
     }
     ahead.generation = mem.generation;
     ahead.count = count;
-    this.data.touch(hs, wants, count);
+    this.data.touch(hs, wants, count, this.slab);
     if (this.expires.size !== 0) this.expires.touch(hs, wants, count);
   }
 
   /** True when `key` exists (and has not expired). */
   has(key: string): boolean {
-    return this.get(key) !== undefined;
+    return this.lookup(key, hashOf(key)) !== undefined;
   }
 
   /** Stores a value and drops any TTL the key had (as SET does). */
   set(key: string, value: Value): void {
     // dropExpiry() inlined: SET is the hottest write, and the key is hashed once for both maps.
     const h = hashOf(key);
-    this.data.set(key, value, h);
+    this.release(this.data.put(key, this.stored(value), h));
     const expires = this.expires;
     if (expires.size !== 0 && expires.delete(key, h) && this.farExpires.size !== 0) {
       this.farExpires.delete(key);
@@ -178,16 +220,21 @@ export class Keyspace {
   }
 
   /**
-   * `set` of the key held in bytes [s, e) of `mem` (a request's argument): the key's string is
-   * built only when the key is new (which has no TTL to drop), or to drop a TTL past 2^53 ms.
+   * `set` of the key held in bytes [s, e) of `mem` to the value in bytes [vs, ve) (a request's
+   * arguments): the key's string is built only when the key is new (which has no TTL to drop),
+   * or to drop a TTL past 2^53 ms, and the value's only when it is too long for the slab.
    */
-  setBytes(mem: ByteBuffer, s: number, e: number, value: Value): void {
+  setBytes(mem: ByteBuffer, s: number, e: number, vs: number, ve: number): void {
     const b = mem.bytes;
     const h = hashAt(mem, s, e);
-    if (!this.data.replaceBytes(b, s, e, value, h)) {
+    const handle = this.slab.storeBytes(b, vs, ve);
+    const value = handle < 0 ? mem.latin1(vs, ve) : handle;
+    const prev = this.data.replaceBytes(b, s, e, value, h);
+    if (prev === undefined) {
       this.data.set(mem.latin1(s, e), value, h);
       return;
     }
+    this.release(prev);
     const expires = this.expires;
     if (expires.size !== 0 && expires.deleteBytes(b, s, e, h) && this.farExpires.size !== 0) {
       this.farExpires.delete(mem.latin1(s, e));
@@ -196,7 +243,7 @@ export class Keyspace {
 
   /** Stores a value and keeps the TTL of the key, if it has one (APPEND, INCR, KEEPTTL). */
   overwrite(key: string, value: Value): void {
-    this.data.set(key, value);
+    this.release(this.data.put(key, this.stored(value)));
   }
 
   /**
@@ -204,13 +251,34 @@ export class Keyspace {
    * false (and nothing stored) when there is no such key.
    */
   overwriteBytes(mem: ByteBuffer, s: number, e: number, value: Value): boolean {
-    return this.data.replaceBytes(mem.bytes, s, e, value, hashAt(mem, s, e));
+    const v = this.stored(value);
+    const prev = this.data.replaceBytes(mem.bytes, s, e, v, hashAt(mem, s, e));
+    this.release(prev === undefined ? v : prev);
+    return prev !== undefined;
+  }
+
+  /**
+   * `overwriteBytes` of integer `n` (INCR's result) at the key held in bytes [s, e) of `mem`,
+   * which exists and holds `held` (from `getStored`, with nothing run since): a value in the
+   * slab is rewritten in its slot when the digits fit it, and the table is written only when
+   * the handle changes.
+   */
+  overwriteIntBytes(mem: ByteBuffer, s: number, e: number, held: Stored, n: number | bigint): void {
+    if (typeof held === "number" && typeof n === "number") {
+      const h = this.slab.rewriteInt(held, n);
+      if (h === held) return;
+      if (h >= 0) {
+        this.data.replaceBytes(mem.bytes, s, e, h, hashAt(mem, s, e));
+        return;
+      }
+    }
+    this.overwriteBytes(mem, s, e, String(n));
   }
 
   /** Stores a value expiring at `at` (Unix ms). */
   setWithExpiry(key: string, value: Value, at: ExpiryTime): void {
     const h = hashOf(key);
-    this.data.set(key, value, h);
+    this.release(this.data.put(key, this.stored(value), h));
     this.setExpiry(key, at, h);
   }
 
@@ -233,15 +301,15 @@ export class Keyspace {
   /** Deletes a live key; false when there was none. */
   delete(key: string): boolean {
     const h = hashOf(key);
-    if (this.get(key, h) === undefined) return false;
-    this.data.delete(key, h);
+    if (this.lookup(key, h) === undefined) return false;
+    this.release(this.data.take(key, h));
     this.dropExpiry(key, h);
     return true;
   }
 
   /** Deletes a key whose TTL has passed (lazy expiry and the janitor). */
   removeExpired(key: string, h: number = hashOf(key)): void {
-    this.data.delete(key, h);
+    this.release(this.data.take(key, h));
     this.dropExpiry(key, h);
     this.expiredKeys++;
   }
@@ -254,7 +322,7 @@ export class Keyspace {
   expireAt(key: string, at: ExpiryTime): boolean {
     const h = hashOf(key);
     if (at <= Date.now()) {
-      this.data.delete(key, h);
+      this.release(this.data.take(key, h));
       this.dropExpiry(key, h);
       return true;
     }
@@ -264,7 +332,7 @@ export class Keyspace {
 
   /** The expiry time of a live key in Unix ms, -1 without one, -2 when missing. */
   expiryOf(key: string): ExpiryTime {
-    if (this.get(key) === undefined) return -2;
+    if (this.lookup(key, hashOf(key)) === undefined) return -2;
     return this.expiryTime(key) ?? -1;
   }
 
@@ -278,7 +346,7 @@ export class Keyspace {
   /** Removes the TTL of a live key; true when it had one. */
   persist(key: string): boolean {
     const h = hashOf(key);
-    if (this.get(key, h) === undefined) return false;
+    if (this.lookup(key, h) === undefined) return false;
     return this.dropExpiry(key, h);
   }
 
@@ -294,6 +362,7 @@ export class Keyspace {
   /** Deletes every key. */
   flush(): void {
     this.data.clear();
+    this.slab.reset();
     this.expires.clear();
     this.farExpires.clear();
   }
@@ -317,7 +386,7 @@ export class Keyspace {
         key = r.value;
         skip--;
       }
-      if (key !== undefined && this.get(key) !== undefined) return key;
+      if (key !== undefined && this.lookup(key, hashOf(key)) !== undefined) return key;
     }
     return undefined;
   }

@@ -66,6 +66,12 @@ let touchedSlots = new Int32Array(256);
 /** A sum of what `touch` read, kept so that the compiler cannot drop the reads. */
 export let touchSum = 0;
 
+/** What holds the values a table refers to by number, for `touch` to read them ahead. */
+export interface Held {
+  /** A number read from the value that `v` refers to. */
+  touch(v: number): number;
+}
+
 /** A number read from `v`'s first and last bytes (a string) or its first (an object). */
 function touchValue(v: unknown): number {
   if (typeof v === "string") return v.length === 0 ? 0 : v.charCodeAt(v.length - 1);
@@ -359,20 +365,28 @@ export class StringMap<V> {
     if (this.walking === 0) this.move(MOVES_PER_READ);
   }
 
-  /** Replaces the value of the key held in bytes [s, e) of `b`; false when there is none. */
-  replaceBytes(b: Uint8Array, s: number, e: number, value: V, h: number): boolean {
+  /**
+   * Replaces the value of the key held in bytes [s, e) of `b`: the value replaced, or undefined
+   * (and nothing stored) when there is no such key.
+   */
+  replaceBytes(b: Uint8Array, s: number, e: number, value: V, h: number): V | undefined {
     const chunks = this.chunks;
-    let at = probeBytes(chunks, this.tags, this.mask, b, s, e, h);
+    const at = probeBytes(chunks, this.tags, this.mask, b, s, e, h);
     if (at < 0) {
       const old = this.old;
-      if (old === undefined) return false;
-      at = old.findBytes(b, s, e, h);
-      if (at >= 0) write(old.chunks, at + 1, value);
+      if (old === undefined) return undefined;
+      const was = old.findBytes(b, s, e, h);
+      let prev: V | undefined;
+      if (was >= 0) {
+        prev = read(old.chunks, was + 1) as V;
+        write(old.chunks, was + 1, value);
+      }
       this.searchedOld();
-      return at >= 0;
+      return prev;
     }
+    const prev = read(chunks, at + 1) as V;
     write(chunks, at + 1, value);
-    return true;
+    return prev;
   }
 
   /**
@@ -388,7 +402,7 @@ export class StringMap<V> {
    * against 1.77 and 1.78 against 1.81; `INCR -P 16` 1.90 against 2.00, `SET -P 16` 2.02 against
    * 2.12.
    */
-  touch(hs: Int32Array, wants: Uint8Array, n: number): void {
+  touch(hs: Int32Array, wants: Uint8Array, n: number, held?: Held): void {
     const { chunks, tags, mask } = this;
     const slots = touchedSlots.length >= n ? touchedSlots : (touchedSlots = new Int32Array(n));
     let sum = 0;
@@ -406,7 +420,9 @@ export class StringMap<V> {
     for (let i = 0; i < n; i++) {
       if (wants[i] === 0) continue;
       sum ^= touchValue(read(chunks, 2 * slots[i]));
-      if (wants[i] === 2) sum ^= touchValue(read(chunks, 2 * slots[i] + 1));
+      if (wants[i] !== 2) continue;
+      const v = read(chunks, 2 * slots[i] + 1);
+      sum ^= typeof v === "number" && held !== undefined ? held.touch(v) : touchValue(v);
     }
     touchSum = sum;
   }
@@ -417,6 +433,11 @@ export class StringMap<V> {
 
   /** Stores `value` at `key`; true when the key is new. */
   set(key: string, value: V, h: number = hashOf(key)): boolean {
+    return this.put(key, value, h) === undefined;
+  }
+
+  /** Stores `value` at `key`: the value it replaces, or undefined when the key is new. */
+  put(key: string, value: V, h: number = hashOf(key)): V | undefined {
     const { chunks, tags, mask } = this;
     const tag = tagOf(h);
     let i = h & mask;
@@ -424,17 +445,19 @@ export class StringMap<V> {
       const k = read(chunks, 2 * i);
       if (k === undefined) break;
       if (tags[i] === tag && k === key) {
+        const prev = read(chunks, 2 * i + 1) as V;
         write(chunks, 2 * i + 1, value);
-        return false;
+        return prev;
       }
     }
     const old = this.old;
     if (old !== undefined) {
       const was = old.find(key, h);
       if (was >= 0) {
+        const prev = read(old.chunks, was + 1) as V;
         write(old.chunks, was + 1, value);
         this.searchedOld();
-        return false;
+        return prev;
       }
     }
     // Mid-resize, a new key whose run in the old table lies ahead of the move goes there, to move
@@ -448,20 +471,31 @@ export class StringMap<V> {
     this.size++;
     if (old !== undefined) this.move(MOVES_PER_WRITE);
     else if (this.size * 4 > (mask + 1) * 3) this.resize((mask + 1) * 2);
-    return true;
+    return undefined;
   }
 
   /** Removes `key`; false when it was not there. */
   delete(key: string, h: number = hashOf(key)): boolean {
+    return this.take(key, h) !== undefined;
+  }
+
+  /** Removes `key`: the value it had, or undefined when it was not there. */
+  take(key: string, h: number = hashOf(key)): V | undefined {
     const at = probe(this.chunks, this.tags, this.mask, key, h);
-    if (at >= 0) this.cut(at / 2);
-    else {
+    let value: V;
+    if (at >= 0) {
+      value = read(this.chunks, at + 1) as V;
+      this.cut(at / 2);
+    } else {
       const old = this.old;
-      if (old === undefined) return false;
-      if (!old.removeAt(old.find(key, h))) return false;
+      if (old === undefined) return undefined;
+      const was = old.find(key, h);
+      if (was < 0) return undefined;
+      value = read(old.chunks, was + 1) as V;
+      old.removeAt(was);
     }
     this.removed();
-    return true;
+    return value;
   }
 
   /** `delete` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */

@@ -3,12 +3,22 @@ import assert from "node:assert/strict";
 import { Keyspace } from "../../src/store/keyspace.ts";
 import { ByteBuffer } from "../../src/protocol/latin1.ts";
 
+/** Room at the end of a request-like buffer for the value `setTo` stores. */
+const VALUE_ROOM = 80;
+
 /** `key` in a request-like buffer, between other bytes: [buffer, start, end]. */
 function inRequest(key: string): [ByteBuffer, number, number] {
-  const mem = new ByteBuffer(key.length + 8);
+  const mem = new ByteBuffer(key.length + 8 + VALUE_ROOM);
   mem.bytes.fill(0x7a);
   mem.writeLatin1(key, 4);
   return [mem, 4, 4 + key.length];
+}
+
+/** `setBytes` of the key in bytes [s, e) of `mem` to `value`, written in the buffer's last bytes. */
+function setTo(ks: Keyspace, mem: ByteBuffer, s: number, e: number, value: string): void {
+  const at = mem.bytes.length - VALUE_ROOM;
+  mem.writeLatin1(value, at);
+  ks.setBytes(mem, s, e, at, at + value.length);
 }
 
 Deno.test("get returns live values and deletes a key whose time has passed", () => {
@@ -82,29 +92,29 @@ Deno.test("randomKey returns only live keys and eventually each of them", () => 
 Deno.test("the byte forms of lookupRead and set act as the string forms", () => {
   const ks = new Keyspace();
   ks.set("a", "1");
-  assert.equal(ks.lookupReadBytes(...inRequest("a")), "1");
-  assert.equal(ks.lookupReadBytes(...inRequest("b")), undefined);
+  assert.equal(ks.value(ks.lookupReadStored(...inRequest("a"))), "1");
+  assert.equal(ks.lookupReadStored(...inRequest("b")), undefined);
   assert.deepEqual([ks.hits, ks.misses], [1, 1]);
-  ks.setBytes(...inRequest("b"), "2");
-  ks.setBytes(...inRequest("a"), "3");
+  setTo(ks, ...inRequest("b"), "2");
+  setTo(ks, ...inRequest("a"), "3");
   assert.equal(ks.get("b"), "2", "a new key is stored under its string");
   assert.equal(ks.get("a"), "3");
   assert.equal(ks.size, 2);
   // With TTLs about: an expired key is deleted when read, and a SET drops the TTL.
   ks.setWithExpiry("gone", "v", Date.now() - 1);
-  assert.equal(ks.lookupReadBytes(...inRequest("gone")), undefined);
+  assert.equal(ks.lookupReadStored(...inRequest("gone")), undefined);
   assert.equal(ks.has("gone"), false);
   assert.equal(ks.expiredKeys, 1);
   ks.setWithExpiry("a", "4", Date.now() + 60_000);
-  ks.setBytes(...inRequest("a"), "5");
+  setTo(ks, ...inRequest("a"), "5");
   assert.equal(ks.expiryOf("a"), -1);
   assert.equal(ks.get("a"), "5");
   // A TTL past 2^53 ms (kept exactly beside the rounded one) goes too; other keys keep theirs.
   const later = Date.now() + 120_000;
   ks.setWithExpiry("far", "f", 2n ** 60n);
   ks.setWithExpiry("near", "n", later);
-  ks.setBytes(...inRequest("far"), "g");
-  ks.setBytes(...inRequest("b"), "h");
+  setTo(ks, ...inRequest("far"), "g");
+  setTo(ks, ...inRequest("b"), "h");
   assert.deepEqual([ks.expiryOf("far"), ks.expiryOf("b"), ks.expiryOf("near")], [-1, -1, later]);
   assert.equal(ks.expires.size, 1);
   assert.equal(ks["farExpires"].size, 0, "the exact far time went with the TTL");
@@ -123,28 +133,28 @@ Deno.test("keys read ahead are looked up by their hashes, only while the buffer 
   // Many keys: a key stored under another's hash would then not be found from its own home.
   const n = 64;
   const names = (p: string) => Array.from({ length: n }, (_, i) => p + String(i).padStart(3, "0"));
-  const mem = new ByteBuffer(4 * n);
+  const mem = new ByteBuffer(4 * n + VALUE_ROOM);
   mem.writeLatin1(names("a").join(""), 0);
   const starts = Int32Array.from({ length: n }, (_, i) => 4 * i);
   const ends = starts.map((s) => s + 4);
   ks.prefetch(mem, starts, ends, new Uint8Array(n).fill(1), n);
   // The requests that follow in the batch, by the hashes kept.
-  for (let i = 0; i < n; i++) ks.setBytes(mem, 4 * i, 4 * i + 4, `a${i}`);
+  for (let i = 0; i < n; i++) setTo(ks, mem, 4 * i, 4 * i + 4, `a${i}`);
   // A span that starts where a key read ahead does but ends elsewhere is another key. (Checked
   // at once: a resize would move a key stored under a wrong hash to its own home.)
   const a = names("a");
-  for (let i = 0; i < n; i += 2) ks.setBytes(mem, 4 * i, 4 * i + 8, `pair${i}`);
+  for (let i = 0; i < n; i += 2) setTo(ks, mem, 4 * i, 4 * i + 8, `pair${i}`);
   for (let i = 0; i < n; i += 2) assert.equal(ks.get(a[i] + a[i + 1]), `pair${i}`);
   // Another buffer (another client's) holds other keys in the same places: they are its own.
-  const other = new ByteBuffer(4 * n);
+  const other = new ByteBuffer(4 * n + VALUE_ROOM);
   other.writeLatin1(names("b").join(""), 0);
   const b = names("b");
-  for (let i = 0; i < n; i++) ks.setBytes(other, 4 * i, 4 * i + 4, `b${i}`);
+  for (let i = 0; i < n; i++) setTo(ks, other, 4 * i, 4 * i + 4, `b${i}`);
   for (let i = 0; i < n; i++) assert.equal(ks.get(b[i]), `b${i}`);
   // The next read writes other keys where these were: they are hashed anew.
   mem.newGeneration();
   mem.writeLatin1(names("c").join(""), 0);
-  for (let i = 0; i < n; i++) ks.setBytes(mem, 4 * i, 4 * i + 4, `c${i}`);
+  for (let i = 0; i < n; i++) setTo(ks, mem, 4 * i, 4 * i + 4, `c${i}`);
   const c = names("c");
   for (let i = 0; i < n; i++) assert.deepEqual([ks.get(a[i]), ks.get(c[i])], [`a${i}`, `c${i}`]);
   assert.equal(ks.size, n + n / 2 + n + n);

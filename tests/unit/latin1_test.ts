@@ -2,7 +2,7 @@
 // arguments below 33 bytes, the native codec from 33), and byte copies either side of the loop's
 // limit.
 import assert from "node:assert/strict";
-import { ByteBuffer, copyBytes } from "../../src/protocol/latin1.ts";
+import { ByteBuffer, copyBytes, decimalLength, writeDecimal } from "../../src/protocol/latin1.ts";
 
 /** Bytes 0..255 in a scrambled order, so that every value appears at every position. */
 function pattern(n: number, seed: number): Uint8Array {
@@ -34,5 +34,18 @@ Deno.test("copyBytes copies exactly the range, short or long", () => {
     assert.deepEqual(dst.subarray(7, 7 + n), src.subarray(5, 5 + n));
     assert.ok(dst.subarray(0, 7).every((b) => b === 0xee), `before, length ${n}`);
     assert.ok(dst.subarray(7 + n).every((b) => b === 0xee), `after, length ${n}`);
+  }
+});
+
+Deno.test("writeDecimal writes a safe integer's decimal form, decimalLength counts it", () => {
+  const b = new Uint8Array(40).fill(0x7a);
+  for (
+    const n of [0, 7, -7, 9, 10, -10, 99, 100, 12345, -99999, 2 ** 31, -(2 ** 31) - 1, 2 ** 53 - 1]
+      .concat([-(2 ** 53) + 1, 1e15, 999999999999999])
+  ) {
+    const end = writeDecimal(b, 3, n);
+    assert.equal(String.fromCharCode(...b.subarray(3, end)), String(n));
+    assert.equal(decimalLength(n), String(n).length, String(n));
+    assert.equal(b[2], 0x7a, "nothing written before");
   }
 });

@@ -343,7 +343,7 @@ export const hashCommands: CommandSpec[] = [
     oneKey,
     "2.6.0",
     "key field increment",
-    "Increments the floating point value of a field by a number. Uses 0 as initial value (exact decimal arithmetic, 17 decimals).",
+    "Increments the floating point value of a field by a number. Uses 0 as initial value (80-bit long double, printed with 17 decimals).",
     "O(1)",
     hincrbyfloat,
   ),

@@ -155,22 +155,66 @@ export function parseDecimal(s: string): Decimal | "inf" | "-inf" | undefined {
     return undefined;
   }
   if (overflows(d) || underflows(d)) return undefined;
-  return d;
+  return roundLongDouble(d);
 }
 
-/** a + b, exactly; undefined when the result would overflow a long double (Redis: Infinity). */
+/**
+ * a + b rounded to a long double, as Redis's long double addition rounds it; undefined when the
+ * result would overflow one (Redis: Infinity).
+ */
 export function addDecimal(a: Decimal, b: Decimal): Decimal | undefined {
   const exp = Math.min(a.exp, b.exp);
   const sum = {
     mant: a.mant * 10n ** BigInt(a.exp - exp) + b.mant * 10n ** BigInt(b.exp - exp),
     exp,
   };
-  return overflows(sum) ? undefined : sum;
+  return overflows(sum) ? undefined : roundLongDouble(sum);
+}
+
+const TWO_63 = 1n << 63n;
+const TWO_64 = 1n << 64n;
+
+/**
+ * `d` rounded to the nearest 80-bit long double, ties to even: to its 64-bit significand, as
+ * strtold and long double arithmetic round. A value of 2^63 or more loses its fraction, one
+ * past 2^64 its low digits: `SET k -9223372036854775807` then `INCRBYFLOAT k -1.25` gives
+ * -9223372036854775808 in Redis. (Subnormals, below 2^-16382, keep more bits here than there;
+ * at the 17 decimals Redis prints they all read 0 either way.)
+ */
+export function roundLongDouble(d: Decimal): Decimal {
+  if (d.mant === 0n) return d;
+  const neg = d.mant < 0n;
+  const abs = neg ? -d.mant : d.mant;
+  // |d| = num / den, and |d| × 2^k = q + r / m with q in [2^63, 2^64).
+  const num = d.exp >= 0 ? abs * 10n ** BigInt(d.exp) : abs;
+  const den = d.exp >= 0 ? 1n : 10n ** BigInt(-d.exp);
+  let k = 64 - (num.toString(2).length - den.toString(2).length);
+  let q: bigint;
+  let r: bigint;
+  let m: bigint;
+  for (;;) {
+    const n = k >= 0 ? num << BigInt(k) : num;
+    m = k >= 0 ? den : den << BigInt(-k);
+    q = n / m;
+    r = n - q * m;
+    if (q >= TWO_64) k--;
+    else if (q < TWO_63) k++;
+    else break;
+  }
+  if (2n * r > m || (2n * r === m && (q & 1n) === 1n)) q++;
+  if (q === TWO_64) {
+    q = TWO_63;
+    k--;
+  }
+  // q × 2^-k, as a decimal: for k > 0, 2^-k = 5^k × 10^-k.
+  const mant = k > 0 ? q * 5n ** BigInt(k) : q << BigInt(-k);
+  return { mant: neg ? -mant : mant, exp: k > 0 ? -k : 0 };
 }
 
 /**
  * Formats like Redis's ld2string in human mode ("%.17Lf", trailing zeros removed, "-0" as "0"):
- * fixed notation, at most 17 digits after the point, rounded half away from zero.
+ * fixed notation, at most 17 digits after the point, rounded to nearest with ties to even (as
+ * glibc's printf rounds the exact value of a long double: 2^-18 prints as 0.00000381469726562).
  */
 export function formatDecimal(d: Decimal): string {
   let { mant, exp } = d;
@@ -179,7 +223,7 @@ export function formatDecimal(d: Decimal): string {
     const neg = mant < 0n;
     let q = (neg ? -mant : mant) / div;
     const r = (neg ? -mant : mant) % div;
-    if (r * 2n >= div) q += 1n;
+    if (r * 2n > div || (r * 2n === div && (q & 1n) === 1n)) q += 1n;
     mant = neg ? -q : q;
     exp = -17;
   }

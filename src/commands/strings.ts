@@ -633,7 +633,7 @@ export const stringCommands: CommandSpec[] = [
     since: "2.6.0",
     syntax: "key increment",
     summary:
-      "Increment the floating point value of a key by a number. Uses 0 as initial value (exact decimal arithmetic, 17 decimals).",
+      "Increment the floating point value of a key by a number. Uses 0 as initial value (80-bit long double, printed with 17 decimals).",
     complexity: "O(1)",
     handler: incrbyfloat,
   },

@@ -478,9 +478,15 @@ const sections: Record<string, Case[]> = {
     ["INCRBY", "c"],
     ["DECRBY", "c", "1", "2"],
   ],
-  // Values stay small: beyond ~100 a long double's binary error shows in its 17 printed decimals
-  // (5000 + 0.02 is "5000.02000000000000002" in Redis) where keyval's exact decimals do not.
   "incrbyfloat": [
+    // Where a long double's binary error shows in its 17 printed decimals, and past 2^63.
+    ["SET", "big", "5000"],
+    ["INCRBYFLOAT", "big", "0.02"],
+    ["SET", "big", "1000000000000000"],
+    ["INCRBYFLOAT", "big", "0.1"],
+    ["SET", "big", "-9223372036854775807"],
+    ["INCRBYFLOAT", "big", "-1.25"],
+    ["INCRBYFLOAT", "big", "0x1p-18"],
     ["INCRBYFLOAT", "f", "1.5"],
     ["INCRBYFLOAT", "f", "1.1"],
     ["GET", "f"],

@@ -398,7 +398,6 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(1)",
     handler: set,
     boundedByRequest: true,
-    overwritesValue: true,
   },
   {
     name: "setnx",
@@ -501,7 +500,6 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(N) where N is the number of keys to set.",
     handler: msetCommand(false),
     boundedByRequest: true,
-    overwritesValue: true,
   },
   {
     name: "msetnx",

@@ -44,8 +44,9 @@ export interface CommandSpec {
    */
   boundedByRequest?: boolean;
   /**
-   * Replaces the values at its keys without reading them (SET, MSET): the read-ahead of a batch
-   * brings in the keys' entries but leaves the old values alone (see `prefetch`).
+   * Replaces the values at its keys without reading them (SETEX, PSETEX): the read-ahead of a
+   * batch brings in the keys' entries but leaves the old values alone (see `prefetch`). SET and
+   * MSET read theirs: a value in the slab is rewritten in its slot (Keyspace.setBytes).
    */
   overwritesValue?: boolean;
 }

@@ -122,8 +122,27 @@ export class Keyspace {
   /** What the table should hold for `value`: the handle of a short string, else the value. */
   private stored(value: Value): Stored {
     if (typeof value !== "string") return value;
-    const h = this.slab.storeString(value);
+    const h = this.slab.store(value, 0, value.length);
     return h < 0 ? value : h;
+  }
+
+  /**
+   * Stores `value` at `key` (hash `h`), keeping any TTL. A short string over a value in the slab
+   * of its class is written in that value's slot (see `setBytes`).
+   */
+  private put(key: string, value: Value, h: number): void {
+    const data = this.data;
+    if (typeof value === "string") {
+      const prev = data.get(key, h);
+      const rewritten = typeof prev === "number"
+        ? this.slab.rewrite(prev, value, 0, value.length)
+        : -1;
+      if (rewritten >= 0) {
+        if (rewritten !== prev) data.set(key, rewritten, h);
+        return;
+      }
+    }
+    this.release(data.put(key, this.stored(value), h));
   }
 
   /** Gives back the slab's slot of a value no longer held (a replaced or deleted one). */
@@ -212,7 +231,7 @@ export class Keyspace {
   set(key: string, value: Value): void {
     // dropExpiry() inlined: SET is the hottest write, and the key is hashed once for both maps.
     const h = hashOf(key);
-    this.release(this.data.put(key, this.stored(value), h));
+    this.put(key, value, h);
     const expires = this.expires;
     if (expires.size !== 0 && expires.delete(key, h) && this.farExpires.size !== 0) {
       this.farExpires.delete(key);
@@ -227,14 +246,24 @@ export class Keyspace {
   setBytes(mem: ByteBuffer, s: number, e: number, vs: number, ve: number): void {
     const b = mem.bytes;
     const h = hashAt(mem, s, e);
-    const handle = this.slab.storeBytes(b, vs, ve);
-    const value = handle < 0 ? mem.latin1(vs, ve) : handle;
-    const prev = this.data.replaceBytes(b, s, e, value, h);
+    const data = this.data;
+    const slab = this.slab;
+    const prev = data.getBytes(b, s, e, h);
     if (prev === undefined) {
-      this.data.set(mem.latin1(s, e), value, h);
+      const handle = slab.store(b, vs, ve);
+      data.set(mem.latin1(s, e), handle < 0 ? mem.latin1(vs, ve) : handle, h);
       return;
     }
-    this.release(prev);
+    // A value in the slab is rewritten in its slot when the new one is of its class: no slot
+    // taken or freed, and the table written only if the length changed.
+    const rewritten = typeof prev === "number" ? slab.rewrite(prev, b, vs, ve) : -1;
+    if (rewritten < 0) {
+      const handle = slab.store(b, vs, ve);
+      data.replaceBytes(b, s, e, handle < 0 ? mem.latin1(vs, ve) : handle, h);
+      this.release(prev);
+    } else if (rewritten !== prev) {
+      data.replaceBytes(b, s, e, rewritten, h);
+    }
     const expires = this.expires;
     if (expires.size !== 0 && expires.deleteBytes(b, s, e, h) && this.farExpires.size !== 0) {
       this.farExpires.delete(mem.latin1(s, e));
@@ -243,7 +272,7 @@ export class Keyspace {
 
   /** Stores a value and keeps the TTL of the key, if it has one (APPEND, INCR, KEEPTTL). */
   overwrite(key: string, value: Value): void {
-    this.release(this.data.put(key, this.stored(value)));
+    this.put(key, value, hashOf(key));
   }
 
   /**
@@ -278,7 +307,7 @@ export class Keyspace {
   /** Stores a value expiring at `at` (Unix ms). */
   setWithExpiry(key: string, value: Value, at: ExpiryTime): void {
     const h = hashOf(key);
-    this.release(this.data.put(key, this.stored(value), h));
+    this.put(key, value, h);
     this.setExpiry(key, at, h);
   }
 

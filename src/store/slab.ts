@@ -34,6 +34,12 @@ function classOf(h: number): number {
   return (h & 63) >> 3;
 }
 
+/** Copies bytes [s, e) of `src` (bytes, or a byte string) into `page` at `at`. */
+function copyIn(src: Uint8Array | string, s: number, e: number, page: Uint8Array, at: number) {
+  if (typeof src === "string") { for (let i = s; i < e; i++) page[at++] = src.charCodeAt(i); }
+  else for (let i = s; i < e; i++) page[at++] = src[i];
+}
+
 export class Slab implements Held {
   /** Pages of each class; a slot of class c is 8(c + 1) bytes. */
   private pages: ByteBuffer[][] = [];
@@ -110,36 +116,35 @@ export class Slab implements Held {
     return (slot << 6) | (n - 1);
   }
 
-  /** Stores bytes [s, e) of `b`: the handle, or -1 when they must stay a string (see above). */
-  storeBytes(b: Uint8Array, s: number, e: number): number {
+  /**
+   * Stores bytes [s, e) of `src`, a request's bytes or a byte string (one char per byte): the
+   * handle, or -1 when they must stay a string (see above).
+   */
+  store(src: Uint8Array | string, s: number, e: number): number {
     const n = e - s;
     if (n === 0 || n > INLINE_MAX) return -1;
     const h = this.take(n);
-    if (h < 0) return -1;
-    const page = this.page(h);
-    for (let i = s, at = this.start(h); i < e; i++) page[at++] = b[i];
-    return h;
-  }
-
-  /** `storeBytes` of a byte string. */
-  storeString(v: string): number {
-    const n = v.length;
-    if (n === 0 || n > INLINE_MAX) return -1;
-    const h = this.take(n);
-    if (h < 0) return -1;
-    const page = this.page(h);
-    for (let i = 0, at = this.start(h); i < n; i++) page[at++] = v.charCodeAt(i);
+    if (h >= 0) copyIn(src, s, e, this.page(h), this.start(h));
     return h;
   }
 
   /**
-   * Rewrites the value of `h` as the decimal form of `n`, a safe integer, in its own slot when
-   * the form is of its class (INCR's new value, mostly as long as the old one): the value's new
-   * handle, which takes the place of `h`; or -1, and nothing written, when it is not.
+   * Rewrites the value of `h` as bytes [s, e) of `src` (as `store`) in its own slot, when their
+   * length is of its class (a value replaced by one of about its length, the common case): the
+   * value's new handle, which takes the place of `h` (`h` itself when the length is the same);
+   * or -1, and nothing written, when it is not.
    */
+  rewrite(h: number, src: Uint8Array | string, s: number, e: number): number {
+    const n = e - s;
+    if (n === 0 || (n - 1) >> 3 !== classOf(h)) return -1;
+    copyIn(src, s, e, this.page(h), this.start(h));
+    return (h & ~63) | (n - 1);
+  }
+
+  /** `rewrite` of the decimal form of `n`, a safe integer (INCR's new value). */
   rewriteInt(h: number, n: number): number {
     const len = decimalLength(n);
-    if (len > INLINE_MAX || (len - 1) >> 3 !== classOf(h)) return -1;
+    if ((len - 1) >> 3 !== classOf(h)) return -1;
     writeDecimal(this.page(h), this.start(h), n);
     return (h & ~63) | (len - 1);
   }

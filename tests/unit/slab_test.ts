@@ -18,10 +18,10 @@ Deno.test("the slab keeps values of 1 to INLINE_MAX bytes exactly, from bytes or
   const kept: [number, string][] = [];
   for (let n = 1; n <= INLINE_MAX; n++) {
     for (const v of [bytes(rand, n), "\u0000".repeat(n), "\u00ff".repeat(n)]) {
-      kept.push([slab.storeString(v), v]);
+      kept.push([slab.store(v, 0, v.length), v]);
       const b = new Uint8Array(n + 6).fill(0x61);
       for (let j = 0; j < n; j++) b[3 + j] = v.charCodeAt(j);
-      kept.push([slab.storeBytes(b, 3, 3 + n), v]);
+      kept.push([slab.store(b, 3, 3 + n), v]);
     }
   }
   for (const [h, v] of kept) {
@@ -36,19 +36,20 @@ Deno.test("the slab keeps values of 1 to INLINE_MAX bytes exactly, from bytes or
   assert.equal(slab.size, kept.length);
   assert.equal(new Set(kept.map(([h]) => h)).size, kept.length, "every value has its own slot");
   // The empty string and longer ones stay strings.
-  assert.equal(slab.storeString(""), -1);
-  assert.equal(slab.storeString("x".repeat(INLINE_MAX + 1)), -1);
-  assert.equal(slab.storeBytes(new Uint8Array(100), 0, INLINE_MAX + 1), -1);
+  assert.equal(slab.store("", 0, 0), -1);
+  assert.equal(slab.store("x".repeat(INLINE_MAX + 1), 0, INLINE_MAX + 1), -1);
+  assert.equal(slab.store(new Uint8Array(100), 0, INLINE_MAX + 1), -1);
   assert.equal(slab.size, kept.length);
 });
 
 Deno.test("a freed slot is taken again and the others keep their bytes; memory goes back", () => {
   const slab = new Slab();
-  const hs = Array.from({ length: 3000 }, (_, i) => slab.storeString(`v${i}`.padEnd(16, ".")));
+  const str = (v: string) => slab.store(v, 0, v.length);
+  const hs = Array.from({ length: 3000 }, (_, i) => str(`v${i}`.padEnd(16, ".")));
   const full = slab.bytes;
   assert.ok(full >= 3000 * 16);
   slab.free(hs[5]);
-  const again = slab.storeString("x".repeat(12)); // same class: 9 to 16 bytes
+  const again = str("x".repeat(12)); // same class: 9 to 16 bytes
   assert.equal(slab.start(again), slab.start(hs[5]));
   assert.equal(slab.page(again), slab.page(hs[5]));
   assert.equal(slab.string(again), "x".repeat(12));
@@ -61,7 +62,7 @@ Deno.test("a freed slot is taken again and the others keep their bytes; memory g
   assert.equal(slab.size, 0);
   assert.ok(slab.bytes > 0 && slab.bytes < full / 2, `${slab.bytes} of ${full}`);
   const kept = slab.bytes;
-  const h = slab.storeString("y".repeat(16));
+  const h = str("y".repeat(16));
   assert.equal(slab.string(h), "y".repeat(16));
   assert.equal(slab.bytes, kept, "the page kept serves");
   slab.reset();
@@ -128,4 +129,26 @@ Deno.test("the keyspace frees a short value's slot exactly once, however it goes
   for (const key of keys) assert.equal(ks.get(key), model.get(key), key);
   const short = [...model.values()].filter((v) => v.length > 0 && v.length <= INLINE_MAX);
   assert.equal(ks.slab.size, short.length, "one slot per short value held, no more");
+});
+
+Deno.test("a value is rewritten in its slot by one of its class, and only by one", () => {
+  const slab = new Slab();
+  const str = (v: string) => slab.store(v, 0, v.length);
+  const h = str("a".repeat(12));
+  const other = str("b".repeat(12));
+  assert.equal(slab.rewrite(h, "c".repeat(12), 0, 12), h, "same length, same handle");
+  assert.equal(slab.string(h), "c".repeat(12));
+  const b = new Uint8Array(20).fill(0x64);
+  const h16 = slab.rewrite(h, b, 2, 18);
+  assert.equal(slab.start(h16), slab.start(h), "16 bytes: the same class, the same slot");
+  assert.equal(slab.string(h16), "d".repeat(16));
+  assert.equal(slab.rewrite(h16, "e".repeat(17), 0, 17), -1, "17 bytes: the next class");
+  assert.equal(slab.rewrite(h16, "e".repeat(8), 0, 8), -1, "8 bytes: the class before");
+  assert.equal(slab.rewrite(h16, "", 0, 0), -1);
+  assert.equal(slab.string(h16), "d".repeat(16), "nothing written when refused");
+  assert.equal(slab.rewriteInt(h16, 123456789012), (h16 & ~63) | 11);
+  assert.equal(slab.string((h16 & ~63) | 11), "123456789012");
+  assert.equal(slab.rewriteInt(h16, 7), -1);
+  assert.equal(slab.string(other), "b".repeat(12), "the neighbour untouched");
+  assert.equal(slab.size, 2);
 });

@@ -82,7 +82,8 @@ export class Server implements ServerState {
     // First, so that a metrics address in use fails the start before any client is accepted.
     const bind = this.config.metricsBind;
     if (bind) this.metrics = serveMetrics(this, bind.host, bind.port);
-    const listener = createServer((socket) => this.admit(socket));
+    // Paused: a client's Connection reads its socket its own way (connection.ts `adopt`).
+    const listener = createServer({ pauseOnConnect: true }, (socket) => this.admit(socket));
     this.listener = listener;
     return new Promise((resolve, reject) => {
       listener.once("error", reject);
@@ -100,6 +101,7 @@ export class Server implements ServerState {
     if (this.clients.size >= this.maxClients) {
       this.stats.rejectedConnections++;
       socket.on("error", () => {});
+      socket.resume(); // what the client sends is dropped; its close is seen
       socket.end(MAX_CLIENTS_REPLY);
       return;
     }

@@ -15,6 +15,8 @@ export class InstantSocket {
   written = 0;
   private onData: ((chunk: Uint8Array) => void) | undefined;
   setNoDelay(): void {}
+  /** A stand-in has no handle to give: the connection reads it through data events. */
+  resume(): void {}
   on(event: string, fn: (chunk: Uint8Array) => void): this {
     if (event === "data") this.onData = fn;
     return this;

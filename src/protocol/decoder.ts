@@ -5,7 +5,7 @@
 // never copies arguments: each is a [start, end) range in its buffer, valid until the next call
 // to `space()`. It never allocates for a length that a client only claims: the buffer grows with
 // the bytes that actually arrive, up to the query buffer limit.
-import { ByteBuffer } from "./latin1.ts";
+import { ByteBuffer, copyBytes } from "./latin1.ts";
 import * as E from "./errors.ts";
 
 /** `next()` found no complete request; read more bytes. */
@@ -167,12 +167,16 @@ export class RequestDecoder {
     return this.mem.bytes.length - this.end;
   }
 
-  /** Appends bytes received from the client; false when the query buffer limit is hit. */
-  feed(chunk: Uint8Array): boolean {
-    for (let done = 0; done < chunk.length;) {
-      const n = Math.min(this.makeRoom(), chunk.length - done);
+  /**
+   * Appends bytes [0, length) of `chunk`, received from the client; false when the query buffer
+   * limit is hit.
+   */
+  feed(chunk: Uint8Array, length = chunk.length): boolean {
+    for (let done = 0; done < length;) {
+      const n = Math.min(this.makeRoom(), length - done);
       // A whole chunk is copied without a view of it: one allocation less per read.
-      this.mem.bytes.set(n === chunk.length ? chunk : chunk.subarray(done, done + n), this.end);
+      if (n === chunk.length) this.mem.bytes.set(chunk, this.end);
+      else copyBytes(chunk, done, done + n, this.mem.bytes, this.end);
       done += n;
       if (!this.commit(n)) return false;
     }

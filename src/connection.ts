@@ -7,7 +7,8 @@
 // The socket is node:net's rather than Deno.Conn: under load, Deno.Conn's read loops were
 // served unfairly (measured with 500 clients pipelining 50 requests each and ~1 µs of work per
 // request: Deno.Conn p99 0.75-1.3 s with p50 9 ms; node:net p99 62 ms, as fair as Redis).
-import { Socket } from "node:net";
+import type { Socket } from "node:net";
+import { adopt } from "./socket.ts";
 import { Lookahead, NEED_MORE, PROTOCOL_ERROR, RequestDecoder } from "./protocol/decoder.ts";
 import { ReplyWriter } from "./protocol/encoder.ts";
 import { Context } from "./commands/context.ts";
@@ -30,50 +31,6 @@ let nextClientId = 1;
 function formatAddr(host: string | undefined, port: number | undefined): string {
   if (host === undefined) return "?";
   return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/**
- * The memory every client's reads land in (node:net's `onread`, see `adopt`): a read's bytes are
- * copied into the client's decoder at once, and reads are handled one at a time.
- */
-const READ_BUFFER = new Uint8Array(64 * 1024);
-
-/**
- * A socket that takes over the connection of `accepted` (a server's socket, paused by
- * `pauseOnConnect`) and hands each read to `onBytes` as bytes [0, n) of READ_BUFFER.
- *
- * Why: a socket read through 'data' events gives each read to a Readable stream, which emits it
- * as a Buffer of its own, a new ArrayBuffer each time (and the garbage collector sweeps each
- * one). node:net's `onread` reads into memory of ours and calls back directly. Both servers bound
- * to one CPU, alternating, server CPU a request: GET -P 16 1.36 against 1.53 µs, SET -P 16 1.37
- * against 1.51 (5 rounds), unpipelined SET 16.6 against 18.2, GET 15.3 against 15.6 (6 rounds).
- * node:net offers `onread` only to a socket it builds from options, so `accepted` gives its
- * handle to a new one and is destroyed without it: its server stops counting it, and closing the
- * new socket closes the connection. A runtime whose sockets have no handle to give keeps
- * `accepted`, read through 'data' events.
- */
-function adopt(accepted: Socket, onBytes: (bytes: Uint8Array, n: number) => void): Socket {
-  const internal = accepted as unknown as { _handle?: unknown };
-  const handle = internal._handle;
-  if (handle === undefined || handle === null) {
-    accepted.on("data", (chunk: Uint8Array) => onBytes(chunk, chunk.length));
-    accepted.resume();
-    return accepted;
-  }
-  internal._handle = null;
-  accepted.destroy();
-  const onread = {
-    buffer: READ_BUFFER,
-    callback: (n: number, bytes: Uint8Array) => {
-      onBytes(bytes, n);
-      return true; // false would pause the socket; backpressure pauses it itself
-    },
-  };
-  // `handle` is not in node's typings: a server passes it to the sockets it makes.
-  const options = { handle, onread } as unknown as ConstructorParameters<typeof Socket>[0];
-  const socket = new Socket(options);
-  socket.resume();
-  return socket;
 }
 
 /** The error codes a peer going away produces. */

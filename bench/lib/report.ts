@@ -321,7 +321,7 @@ export function renderReport(input: ReportInput): string {
       ),
       "",
       "The floor (bench/lib/floor_server.ts) is a Deno process that reads and writes as keyval " +
-        "does (node:net, one write per read) and answers every request with +OK, doing nothing " +
+        "does (node:net read through onread, one write per read) and answers every request with +OK, doing nothing " +
         "else. Its CPU per request is the runtime's I/O path: floor/redis above the CPU target " +
         "means that target is out of reach for any server on this runtime, and keyval/floor is " +
         "what keyval's own work adds. Its p99 is the runtime's tail: a server doing nothing on " +

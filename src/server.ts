@@ -82,7 +82,7 @@ export class Server implements ServerState {
     // First, so that a metrics address in use fails the start before any client is accepted.
     const bind = this.config.metricsBind;
     if (bind) this.metrics = serveMetrics(this, bind.host, bind.port);
-    // Paused: a client's Connection reads its socket its own way (connection.ts `adopt`).
+    // Paused: a client's Connection reads its socket its own way (`adopt`, src/socket.ts).
     const listener = createServer({ pauseOnConnect: true }, (socket) => this.admit(socket));
     this.listener = listener;
     return new Promise((resolve, reject) => {

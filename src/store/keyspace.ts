@@ -163,16 +163,10 @@ export class Keyspace {
   }
 
   /**
-   * `get` of the key held in bytes [s, e) of `mem` (a request's argument): the key's string is
-   * built only if the key must be deleted for its expiry.
-   */
-  getBytes(mem: ByteBuffer, s: number, e: number): Value | undefined {
-    return this.value(this.getStored(mem, s, e));
-  }
-
-  /**
-   * `getBytes` of the value as the table holds it: a short string is its handle in `slab`, to be
-   * read from there without building the string.
+   * `get` of the key held in bytes [s, e) of `mem` (a request's argument), of the value as the
+   * table holds it: a short string is its handle in `slab`, read from there without building the
+   * string (`value` builds it). The key's string is built only if the key must be deleted for
+   * its expiry.
    */
   getStored(mem: ByteBuffer, s: number, e: number): Stored | undefined {
     const h = hashAt(mem, s, e);

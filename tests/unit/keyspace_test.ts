@@ -122,10 +122,10 @@ Deno.test("the byte forms of lookupRead and set act as the string forms", () => 
   const at = Date.now() + 60_000;
   ks.setWithExpiry("t", "6", at);
   assert.equal(ks.overwriteBytes(...inRequest("t"), "7"), true);
-  assert.deepEqual([ks.getBytes(...inRequest("t")), ks.expiryOf("t")], ["7", at]);
+  assert.deepEqual([ks.value(ks.getStored(...inRequest("t"))), ks.expiryOf("t")], ["7", at]);
   assert.equal(ks.overwriteBytes(...inRequest("none"), "8"), false);
   assert.equal(ks.has("none"), false);
-  assert.equal(ks.getBytes(...inRequest("none")), undefined);
+  assert.equal(ks.getStored(...inRequest("none")), undefined);
 });
 
 Deno.test("keys read ahead are looked up by their hashes, only while the buffer holds them", () => {

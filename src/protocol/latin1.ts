@@ -57,22 +57,17 @@ export function decimalLength(n: number): number {
  * scratch copy (a subarray for it cost more than the digits themselves).
  */
 export function writeDecimal(b: Uint8Array, at: number, n: number): number {
+  const end = at + decimalLength(n);
   if (n < 0) {
-    b[at++] = 45;
+    b[at] = 45;
     n = -n;
   }
-  if (n < 10) {
-    b[at] = 48 + n;
-    return at + 1;
-  }
-  let len = 2;
-  for (let p = 100; p <= n; p *= 10) len++;
-  const end = at + len;
-  for (let i = end; n > 0;) {
+  let i = end;
+  do {
     const q = Math.floor(n / 10);
     b[--i] = 48 + (n - q * 10);
     n = q;
-  }
+  } while (n > 0);
   return end;
 }
 

@@ -72,6 +72,7 @@ const SECTIONS: [string, string, Section][] = [
       ["used_memory_rss_human", bytesToHuman(m.rss)],
       ["keyval_heap_total", m.heapTotal],
       ["keyval_slab_bytes", s.keyspace.slab.bytes],
+      ["keyval_expiry_bytes", s.keyspace.expires.bytes],
       ["maxmemory", 0],
       ["maxmemory_human", "0B"],
       ["maxmemory_policy", "noeviction"],

@@ -45,7 +45,10 @@ export interface DashboardSnapshot {
   rss: number;
   heapUsed: number;
   heapTotal: number;
-  /** Memory the dataset takes: the V8 heap in use, as /metrics' keyval_memory_used_bytes. */
+  /**
+   * Memory the dataset takes: the V8 heap in use and the keyspace's pages, as /metrics'
+   * keyval_memory_used_bytes.
+   */
   datasetBytes: number;
   hits: number;
   misses: number;
@@ -121,7 +124,7 @@ export function dashboardSnapshot(server: ServerState): DashboardSnapshot {
     rss: memory.rss,
     heapUsed: memory.heapUsed,
     heapTotal: memory.heapTotal,
-    datasetBytes: memory.heapUsed + keyspace.slab.bytes,
+    datasetBytes: memory.heapUsed + keyspace.offHeapBytes,
     hits: keyspace.hits,
     misses: keyspace.misses,
     netInputBytes: stats.netInputBytes,

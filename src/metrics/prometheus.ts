@@ -122,9 +122,9 @@ export function renderMetrics(s: ServerState): string {
   m.single(
     "keyval_memory_used_bytes",
     "gauge",
-    "Memory used by the dataset: the V8 heap in use and the pages of short string values " +
-      "(INFO used_memory less other external memory).",
-    mem.heapUsed + ks.slab.bytes,
+    "Memory used by the dataset: the V8 heap in use and the pages of short string values and " +
+      "expiry times (INFO used_memory less other external memory).",
+    mem.heapUsed + ks.offHeapBytes,
   );
 
   m.single(

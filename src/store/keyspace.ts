@@ -4,6 +4,7 @@
 // moment anyone looks at it.
 import { hashOf, hashOfBytes, StringMap } from "./stringmap.ts";
 import { Slab } from "./slab.ts";
+import { Expiries } from "./expiries.ts";
 import type { ByteBuffer } from "../protocol/latin1.ts";
 
 /** What every collection type (list, hash, set, sorted set) offers the generic commands. */
@@ -78,7 +79,7 @@ export class Keyspace {
    * Absolute expiry time in Unix milliseconds, for keys that have one. A time past 2^53 ms is
    * rounded here (it never comes anyway) and kept exactly in `farExpires` for the TTL replies.
    */
-  readonly expires = new StringMap<number>();
+  readonly expires = new Expiries();
   private readonly farExpires = new Map<string, bigint>();
   /** Keys deleted because their TTL passed, lazily or by the janitor. */
   expiredKeys = 0;
@@ -86,6 +87,14 @@ export class Keyspace {
   hits = 0;
   misses = 0;
   private randomIter: Iterator<string> | undefined;
+
+  /**
+   * Bytes the keyspace keeps outside the V8 heap: the pages of short values and of expiry times
+   * (the dataset is these and the heap in use).
+   */
+  get offHeapBytes(): number {
+    return this.slab.bytes + this.expires.bytes;
+  }
 
   /** Number of keys, including expired ones the janitor has not reclaimed yet (as DBSIZE). */
   get size(): number {
@@ -213,7 +222,7 @@ export class Keyspace {
     ahead.generation = mem.generation;
     ahead.count = count;
     this.data.touch(hs, wants, count, this.slab);
-    if (this.expires.size !== 0) this.expires.touch(hs, wants, count);
+    if (this.expires.size !== 0) this.expires.prefetch(hs, wants, count);
   }
 
   /** True when `key` exists (and has not expired). */

@@ -288,12 +288,10 @@ class OldTable {
     return false;
   }
 
-  /** Removes the entry at element index `at` (from `find`); false when `at` is -1. */
-  removeAt(at: number): boolean {
-    if (at < 0) return false;
+  /** Removes the entry at element index `at` (from `find`). */
+  removeAt(at: number): void {
     write(this.chunks, at, MOVED);
     write(this.chunks, at + 1, undefined);
-    return true;
   }
 }
 
@@ -482,34 +480,35 @@ export class StringMap<V> {
   /** Removes `key`: the value it had, or undefined when it was not there. */
   take(key: string, h: number = hashOf(key)): V | undefined {
     const at = probe(this.chunks, this.tags, this.mask, key, h);
+    const old = this.old;
+    return this.removeFound(at, at < 0 && old !== undefined ? old.find(key, h) : -1);
+  }
+
+  /** `take` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
+  takeBytes(b: Uint8Array, s: number, e: number, h: number): V | undefined {
+    const at = probeBytes(this.chunks, this.tags, this.mask, b, s, e, h);
+    const old = this.old;
+    return this.removeFound(at, at < 0 && old !== undefined ? old.findBytes(b, s, e, h) : -1);
+  }
+
+  /**
+   * Removes the entry a search found at element index `at` of the table in use or, if -1, at
+   * `was` of the old one: its value, or undefined when both are -1.
+   */
+  private removeFound(at: number, was: number): V | undefined {
     let value: V;
     if (at >= 0) {
       value = read(this.chunks, at + 1) as V;
       this.cut(at / 2);
-    } else {
-      const old = this.old;
-      if (old === undefined) return undefined;
-      const was = old.find(key, h);
-      if (was < 0) return undefined;
+    } else if (was >= 0) {
+      const old = this.old!;
       value = read(old.chunks, was + 1) as V;
       old.removeAt(was);
+    } else {
+      return undefined;
     }
     this.removed();
     return value;
-  }
-
-  /** `delete` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
-  deleteBytes(b: Uint8Array, s: number, e: number, h: number): boolean {
-    const at = probeBytes(this.chunks, this.tags, this.mask, b, s, e, h);
-    if (at >= 0) this.cut(at / 2);
-    else {
-      const old = this.old;
-      if (old === undefined) return false;
-      const was = old.findBytes(b, s, e, h);
-      if (!old.removeAt(was)) return false;
-    }
-    this.removed();
-    return true;
   }
 
   /** Counts an entry removed, and moves a resize on or starts one. */

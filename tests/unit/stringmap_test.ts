@@ -185,12 +185,14 @@ Deno.test("a key's bytes hash and look up as its string does", () => {
   const [s2, e2] = place("\u00ffnot a key\u0000");
   assert.equal(map.replaceBytes(buf, s2, e2, -2, hashOfBytes(buf, s2, e2)), undefined);
   assert.equal(map.size, size, "replaceBytes never adds a key");
-  // deleteBytes removes what delete would, and only that.
-  assert.equal(map.deleteBytes(buf, s2, e2, hashOfBytes(buf, s2, e2)), false);
+  // takeBytes removes what take would, and only that, and returns the value it had.
+  assert.equal(map.takeBytes(buf, s2, e2, hashOfBytes(buf, s2, e2)), undefined);
   const left = new Set(keys);
   for (const k of keys.slice(0, 1000)) {
     const [s3, e3] = place(k);
-    assert.equal(map.deleteBytes(buf, s3, e3, hashOfBytes(buf, s3, e3)), left.delete(k));
+    const had = map.get(k);
+    assert.equal(map.takeBytes(buf, s3, e3, hashOfBytes(buf, s3, e3)), had);
+    assert.equal(had !== undefined, left.delete(k));
   }
   assert.equal(map.size, left.size);
   for (const k of keys) assert.equal(map.has(k), left.has(k));
@@ -244,14 +246,16 @@ Deno.test("mid-resize, every key is found once, in either table, and writes land
     const i = step * 7;
     map.set(`m${i}`, -i);
     model.set(`m${i}`, -i);
-    // Deleted by its string or by its bytes, in turn.
+    // Taken by its string or by its bytes, in turn.
     const gone = `m${i + 3}`;
     const bytes = new TextEncoder().encode(gone);
+    const had = model.get(gone);
+    model.delete(gone);
     assert.equal(
       step % 2 === 0
-        ? map.delete(gone)
-        : map.deleteBytes(bytes, 0, bytes.length, hashOfBytes(bytes, 0, bytes.length)),
-      model.delete(gone),
+        ? map.take(gone)
+        : map.takeBytes(bytes, 0, bytes.length, hashOfBytes(bytes, 0, bytes.length)),
+      had,
     );
     map.set(`n${step}`, step);
     model.set(`n${step}`, step);

@@ -1,0 +1,129 @@
+// Expiries: the keyspace's expiry times, a table from key to a slot of a page of doubles that
+// holds the key's time (Unix ms).
+//
+// Why not a StringMap<number> of the times themselves: a time in ms is past V8's small integers,
+// so the table held each as a HeapNumber, an object of its own. `SET k v EX n` made one, young,
+// and stored it into the table, which is old: the write barrier ran and the number survived
+// scavenges to be copied, the cost the slab (slab.ts) took away from short values. Here the
+// table holds the slot's number, a small integer, and a key given a new time keeps its slot: the
+// time is written over the old one, and nothing is allocated. It also saves the number's 16 bytes
+// (its header and value) for 8 in a page.
+//
+// A slot is (page << PAGE_BITS) | index; slots given back are chained through the pages
+// themselves (a free slot holds the next free one), and the next new time takes the last one
+// freed. Pages are never given back but with the whole table (FLUSHALL): a keyspace whose keys
+// with a TTL go from many to few keeps 8 bytes a slot for the most it ever had.
+import { type Held, StringMap } from "./stringmap.ts";
+
+const PAGE_BITS = 12;
+/** Slots in a page: 32 KB, small enough for V8 to allocate and fill at once. */
+const PAGE = 1 << PAGE_BITS;
+const PAGE_MASK = PAGE - 1;
+/** The chain of free slots ends here. */
+const NONE = -1;
+
+export class Expiries implements Held {
+  /** Key → slot of its time. */
+  private readonly index = new StringMap<number>();
+  private pages: Float64Array[] = [];
+  /** The last slot given back, which holds the one given back before it, and so on. */
+  private freed = NONE;
+  /** Slots handed out at least once (the next new one). */
+  private fresh = 0;
+
+  /** Keys with a time. */
+  get size(): number {
+    return this.index.size;
+  }
+
+  /** Bytes of all pages. */
+  get bytes(): number {
+    return this.pages.length * PAGE * 8;
+  }
+
+  /** The time of `key` (hash `h`), if it has one. */
+  get(key: string, h?: number): number | undefined {
+    const slot = this.index.get(key, h);
+    return slot === undefined ? undefined : this.timeAt(slot);
+  }
+
+  /** `get` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
+  getBytes(b: Uint8Array, s: number, e: number, h: number): number | undefined {
+    const slot = this.index.getBytes(b, s, e, h);
+    return slot === undefined ? undefined : this.timeAt(slot);
+  }
+
+  has(key: string): boolean {
+    return this.index.has(key);
+  }
+
+  /** Gives `key` (hash `h`) the time `at`: in its slot when it has one already. */
+  set(key: string, at: number, h?: number): void {
+    const slot = this.index.get(key, h);
+    if (slot !== undefined) this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = at;
+    else this.index.set(key, this.take(at), h);
+  }
+
+  /** Removes the time of `key` (hash `h`); false when it had none. */
+  delete(key: string, h?: number): boolean {
+    return this.give(this.index.take(key, h));
+  }
+
+  /** `delete` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
+  deleteBytes(b: Uint8Array, s: number, e: number, h: number): boolean {
+    return this.give(this.index.takeBytes(b, s, e, h));
+  }
+
+  /** Reads ahead the entries and times of keys about to be looked up (StringMap.touch). */
+  prefetch(hs: Int32Array, wants: Uint8Array, n: number): void {
+    this.index.touch(hs, wants, n, this);
+  }
+
+  /** A number read from the time in `slot` (Held, for `prefetch`). */
+  touch(slot: number): number {
+    return this.timeAt(slot) > 0 ? 1 : 0;
+  }
+
+  /** Moves a resize of the table on until done or `deadline` (see StringMap.advanceResize). */
+  advanceResize(deadline: number): boolean {
+    return this.index.advanceResize(deadline);
+  }
+
+  /** Every key with its time, walked as StringMap.entries walks (the janitor). */
+  *entries(): Generator<[string, number], void, undefined> {
+    for (const [key, slot] of this.index.entries()) yield [key, this.timeAt(slot)];
+  }
+
+  /** Removes every time, and gives the pages back. */
+  clear(): void {
+    this.index.clear();
+    this.pages = [];
+    this.freed = NONE;
+    this.fresh = 0;
+  }
+
+  private timeAt(slot: number): number {
+    return this.pages[slot >> PAGE_BITS][slot & PAGE_MASK];
+  }
+
+  /** A slot holding `at`: the last one freed, else a new one. */
+  private take(at: number): number {
+    let slot = this.freed;
+    if (slot !== NONE) {
+      this.freed = this.timeAt(slot);
+    } else {
+      slot = this.fresh++;
+      if ((slot >> PAGE_BITS) === this.pages.length) this.pages.push(new Float64Array(PAGE));
+    }
+    this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = at;
+    return slot;
+  }
+
+  /** Gives `slot` back, if there is one; true then. */
+  private give(slot: number | undefined): boolean {
+    if (slot === undefined) return false;
+    this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = this.freed;
+    this.freed = slot;
+    return true;
+  }
+}

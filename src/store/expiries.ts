@@ -8,17 +8,27 @@
 // table holds the slot's number, a small integer, and a key given a new time keeps its slot: the
 // time is written over the old one, and nothing is allocated. It also saves the number's 16 bytes
 // (its header and value) for 8 in a page.
+// A sorted set's scores stay a StringMap<number> (btree.ts): held this way, unpipelined ZADD over
+// 100K members took 24.3 µs of server CPU against 22.0 (4 alternating rounds, bound to one CPU),
+// and a score lookup among 1M members 452 ns against 356-378 in-process. A member's HeapNumber,
+// copied by the scavenger right after the member's string, shares its cache line; a page is one
+// more miss. A key's expiry time has no such neighbour: its string was copied from the values'
+// table.
 //
 // A slot is (page << PAGE_BITS) | index; slots given back are chained through the pages
 // themselves (a free slot holds the next free one), and the next new time takes the last one
-// freed. Pages are never given back but with the whole table (FLUSHALL): a keyspace whose keys
-// with a TTL go from many to few keeps 8 bytes a slot for the most it ever had.
+// freed. The first page starts at FIRST_PAGE slots and doubles up to a full one, so that a few
+// keys with a TTL take a few bytes and not a page. Pages are never given back but with the whole
+// table (FLUSHALL): a keyspace whose keys with a TTL go from many to few keeps 8 bytes a slot for
+// the most it ever had.
 import { type Held, StringMap } from "./stringmap.ts";
 
 const PAGE_BITS = 12;
-/** Slots in a page: 32 KB, small enough for V8 to allocate and fill at once. */
+/** Slots in a full page: 32 KB, small enough for V8 to allocate and fill at once. */
 const PAGE = 1 << PAGE_BITS;
 const PAGE_MASK = PAGE - 1;
+/** Slots the first page starts with. */
+const FIRST_PAGE = 16;
 /** The chain of free slots ends here. */
 const NONE = -1;
 
@@ -31,14 +41,12 @@ export class Expiries implements Held {
   /** Slots handed out at least once (the next new one). */
   private fresh = 0;
 
+  /** Bytes of all pages. */
+  bytes = 0;
+
   /** Keys with a time. */
   get size(): number {
     return this.index.size;
-  }
-
-  /** Bytes of all pages. */
-  get bytes(): number {
-    return this.pages.length * PAGE * 8;
   }
 
   /** The time of `key` (hash `h`), if it has one. */
@@ -100,6 +108,7 @@ export class Expiries implements Held {
     this.pages = [];
     this.freed = NONE;
     this.fresh = 0;
+    this.bytes = 0;
   }
 
   private timeAt(slot: number): number {
@@ -113,10 +122,26 @@ export class Expiries implements Held {
       this.freed = this.timeAt(slot);
     } else {
       slot = this.fresh++;
-      if ((slot >> PAGE_BITS) === this.pages.length) this.pages.push(new Float64Array(PAGE));
+      const p = slot >> PAGE_BITS;
+      if (p === this.pages.length) this.addPage(p === 0 ? FIRST_PAGE : PAGE);
+      else if ((slot & PAGE_MASK) === this.pages[p].length) this.growFirstPage();
     }
     this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = at;
     return slot;
+  }
+
+  private addPage(slots: number): void {
+    this.pages.push(new Float64Array(slots));
+    this.bytes += slots * 8;
+  }
+
+  /** Doubles the first page, the one page that is not full-sized from the start. */
+  private growFirstPage(): void {
+    const page = this.pages[0];
+    const grown = new Float64Array(page.length * 2);
+    grown.set(page);
+    this.pages[0] = grown;
+    this.bytes += page.length * 8;
   }
 
   /** Gives `slot` back, if there is one; true then. */

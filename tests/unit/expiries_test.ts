@@ -72,3 +72,13 @@ Deno.test("a key given a new time keeps its slot, and freed slots serve new keys
   assert.equal(ex.has("k1"), true);
   assert.equal(ex.has("never set"), false);
 });
+
+Deno.test("the first page grows from a few slots to a full page", () => {
+  const t = new Expiries();
+  t.set("a", 1.5e12);
+  assert.ok(t.bytes > 0 && t.bytes <= 1024, `one key takes ${t.bytes} bytes`);
+  for (let i = 0; i < 5000; i++) t.set(`m${i}`, 1e12 + i / 4);
+  assert.ok(t.bytes >= 5001 * 8 && t.bytes < 5001 * 8 * 2, `${t.bytes} bytes`);
+  assert.equal(t.get("a"), 1.5e12, "the times moved with the page as it grew");
+  for (let i = 0; i < 5000; i++) assert.equal(t.get(`m${i}`), 1e12 + i / 4);
+});

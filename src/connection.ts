@@ -7,6 +7,10 @@
 // The socket is node:net's rather than Deno.Conn: under load, Deno.Conn's read loops were
 // served unfairly (measured with 500 clients pipelining 50 requests each and ~1 µs of work per
 // request: Deno.Conn p99 0.75-1.3 s with p50 9 ms; node:net p99 62 ms, as fair as Redis).
+// Measured again on this keyval with Deno.Conn reading into the decoder's buffer: 10-20% less
+// CPU a request and half the unpipelined p50, but under `redis-benchmark -c 500 -P 50` p99
+// 209-558 ms and a worst request of 0.76-1.5 s against 31-80 ms and 41-122 ms (README, "Deno.Conn
+// instead of node:net").
 import type { Socket } from "node:net";
 import { adopt } from "./socket.ts";
 import { Lookahead, NEED_MORE, PROTOCOL_ERROR, RequestDecoder } from "./protocol/decoder.ts";

@@ -1,15 +1,16 @@
 // The I/O floor: the least a Deno server on node:net spends per request. It answers every
 // request with +OK and does nothing else: no decoding beyond counting requests, no command, no
 // keyspace, no stats. It reads and writes exactly as keyval does (node:net read through onread
-// into one buffer, src/socket.ts; TCP_NODELAY; one write per read), so `deno task compare` can show how much of keyval's CPU per request is the
-// runtime's I/O path, which no change to keyval can remove, and how much is keyval's own work.
+// into one buffer, src/socket.ts; TCP_NODELAY; one write per read), so `deno task compare` can
+// show how much of keyval's CPU per request is the runtime's I/O path, which no change to keyval
+// can remove, and how much is keyval's own work.
 //
 // Requests are counted by the `*` that starts each RESP request: redis-benchmark's keys and
 // values never hold one, and a request split across reads is counted once, where it starts.
 //
 // `--transport conn` serves through Deno.listen and Deno.Conn instead (a read loop per client,
-// into a buffer of its own), the other way the runtime offers; see the README's "runtime's I/O
-// floor" for what it costs and why keyval does not use it.
+// into a buffer of its own), the other way the runtime offers; the README's "Deno.Conn instead
+// of node:net" says what it costs and why keyval does not use it.
 // Usage: deno run --allow-net bench/lib/floor_server.ts --port N [--transport node|conn]
 import { createServer } from "node:net";
 import { adopt } from "../../src/socket.ts";

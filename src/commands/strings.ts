@@ -126,6 +126,15 @@ function set(cx: Context): void {
     db.setBytes(cx.mem, cx.starts[1], cx.ends[1], cx.starts[2], cx.ends[2]);
     return cx.out.ok();
   }
+  if (cx.argc === 5) {
+    // SET key value EX|PX n, a cache's usual write: from the request's bytes, as above.
+    const unit = cx.argIs(3, "ex") ? EX : cx.argIs(3, "px") ? PX : undefined;
+    if (unit !== undefined) {
+      const at = parseSetExpiry(cx, 4, unit, "set");
+      if (at !== undefined) setExpiringBytes(cx, 2, at);
+      return;
+    }
+  }
   // Seed 000's inline form: `SET greeting hello big world` stores "hello big world", the words
   // up to the first option joined by one space. Over RESP extra words stay a syntax error.
   let optionsFrom = 3;
@@ -165,14 +174,25 @@ function set(cx: Context): void {
   else cx.out.ok();
 }
 
+/**
+ * Stores argument `v` at the key (argument 1), expiring at `at`, from the request's bytes when
+ * the time is a safe integer (SET with EX or PX, SETEX, PSETEX), and replies OK.
+ */
+function setExpiringBytes(cx: Context, v: number, at: ExpiryTime): void {
+  cx.server.stats.sets++;
+  if (typeof at === "number") {
+    cx.db.setBytes(cx.mem, cx.starts[1], cx.ends[1], cx.starts[v], cx.ends[v], at);
+  } else {
+    cx.db.setWithExpiry(cx.arg(1), cx.arg(v), at);
+  }
+  cx.out.ok();
+}
+
 /** SETEX and PSETEX: stores argument 3 at the key, expiring after argument 2. */
 function setWithTtl(name: string, unit: ExpiryUnit): (cx: Context) => void {
   return (cx) => {
     const at = parseSetExpiry(cx, 2, unit, name);
-    if (at === undefined) return;
-    cx.server.stats.sets++;
-    cx.db.setWithExpiry(cx.arg(1), cx.arg(3), at);
-    cx.out.ok();
+    if (at !== undefined) setExpiringBytes(cx, 3, at);
   };
 }
 

@@ -72,6 +72,17 @@ export class Expiries implements Held {
     else this.index.set(key, this.take(at), h);
   }
 
+  /**
+   * Gives the key held in bytes [s, e) of `b` (hash `h`) the time `at` in its slot; false (and
+   * nothing done) when it has no time yet, which takes `set` and the key's string.
+   */
+  setBytes(b: Uint8Array, s: number, e: number, at: number, h: number): boolean {
+    const slot = this.index.getBytes(b, s, e, h);
+    if (slot === undefined) return false;
+    this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = at;
+    return true;
+  }
+
   /** Removes the time of `key` (hash `h`); false when it had none. */
   delete(key: string, h?: number): boolean {
     return this.give(this.index.take(key, h));

@@ -243,10 +243,11 @@ export class Keyspace {
 
   /**
    * `set` of the key held in bytes [s, e) of `mem` to the value in bytes [vs, ve) (a request's
-   * arguments): the key's string is built only when the key is new (which has no TTL to drop),
-   * or to drop a TTL past 2^53 ms, and the value's only when it is too long for the slab.
+   * arguments), or `setWithExpiry` when `at` (Unix ms, a safe integer) is given: the key's string
+   * is built only when the key is new (which has no TTL to drop), or gets its first TTL, or to
+   * drop a TTL past 2^53 ms, and the value's only when it is too long for the slab.
    */
-  setBytes(mem: ByteBuffer, s: number, e: number, vs: number, ve: number): void {
+  setBytes(mem: ByteBuffer, s: number, e: number, vs: number, ve: number, at?: number): void {
     const b = mem.bytes;
     const h = hashAt(mem, s, e);
     const data = this.data;
@@ -254,7 +255,9 @@ export class Keyspace {
     const prev = data.getBytes(b, s, e, h);
     if (prev === undefined) {
       const handle = slab.store(b, vs, ve);
-      data.set(mem.latin1(s, e), handle < 0 ? mem.latin1(vs, ve) : handle, h);
+      const key = mem.latin1(s, e);
+      data.set(key, handle < 0 ? mem.latin1(vs, ve) : handle, h);
+      if (at !== undefined) this.expires.set(key, at, h);
       return;
     }
     // A value in the slab is rewritten in its slot when the new one is of its class: no slot
@@ -268,7 +271,12 @@ export class Keyspace {
       data.replaceBytes(b, s, e, rewritten, h);
     }
     const expires = this.expires;
-    if (expires.size !== 0 && expires.deleteBytes(b, s, e, h) && this.farExpires.size !== 0) {
+    if (at !== undefined) {
+      if (!expires.setBytes(b, s, e, at, h)) expires.set(mem.latin1(s, e), at, h);
+      if (this.farExpires.size !== 0) this.farExpires.delete(mem.latin1(s, e));
+    } else if (
+      expires.size !== 0 && expires.deleteBytes(b, s, e, h) && this.farExpires.size !== 0
+    ) {
       this.farExpires.delete(mem.latin1(s, e));
     }
   }

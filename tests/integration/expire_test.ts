@@ -217,3 +217,59 @@ Deno.test("STATS: ttl counts TTL reads, expire counts accepted EXPIRE commands",
     assert.equal(after.misses - before.misses, 1);
   });
 });
+
+Deno.test("SET EX/PX, SETEX and PSETEX from the request's bytes: new keys, old keys, any TTL", async () => {
+  await withClient(async (c) => {
+    const pexpiretime = async (k: string) => await c.call("PEXPIRETIME", k) as number;
+    const now = Date.now();
+    // A new key; a key without a TTL; a key with one (its time rewritten); a collection.
+    assert.equal(await c.call("SET", "plain", "v1"), "OK");
+    assert.equal(await c.call("SET", "timed", "v2", "PX", "5000000"), "OK");
+    assert.equal(await c.call("SADD", "coll", "m"), 1);
+    for (const k of ["new", "plain", "timed", "coll"]) {
+      assert.equal(await c.call("SET", k, `value of ${k}`, "ex", "1000"), "OK");
+      assert.equal(await c.call("GET", k), `value of ${k}`);
+      const at = await pexpiretime(k);
+      assert.ok(at >= now + 1_000_000 && at <= Date.now() + 1_000_000, `${k}: ${at}`);
+    }
+    assert.equal(await c.call("TYPE", "coll"), "string");
+    assert.equal(await c.call("SET", "timed", "v3", "PX", "7000000"), "OK");
+    assert.ok(await pexpiretime("timed") >= now + 7_000_000);
+    // A key whose exact time was past 2^53 ms: the new time replaces it.
+    assert.equal(await c.call("SET", "far", "v"), "OK");
+    assert.equal(await c.call("PEXPIREAT", "far", "9007199254740993"), 1);
+    assert.equal(await c.call("PEXPIRETIME", "far"), 9007199254740993n);
+    assert.equal(await c.call("SET", "far", "v", "EX", "100"), "OK");
+    assert.ok(await pexpiretime("far") <= Date.now() + 100_000);
+    // Binary values of every length around the slab's classes keep their bytes, and a plain SET
+    // after drops the TTL.
+    for (const n of [0, 1, 8, 9, 64, 65, 300]) {
+      const v = Array.from({ length: n }, (_, i) => String.fromCharCode((i * 37 + n) % 256)).join(
+        "",
+      );
+      assert.equal(await c.call("SETEX", `bin${n}`, "100", v), "OK");
+      assert.equal(await c.call("GET", `bin${n}`), v);
+      assert.equal(await c.call("PSETEX", `bin${n}`, "100000", v + "!"), "OK");
+      assert.equal(await c.call("GET", `bin${n}`), v + "!");
+      assert.ok(await pexpiretime(`bin${n}`) > now);
+      assert.equal(await c.call("SET", `bin${n}`, v), "OK");
+      assert.equal(await pexpiretime(`bin${n}`), -1);
+    }
+    // Bad times leave the key as it was.
+    assert.equal(await c.call("SET", "plain", "x"), "OK");
+    const invalid = (command: string) => err(`ERR invalid expire time in '${command}' command`);
+    for (
+      const [args, reply] of [
+        [["SET", "plain", "y", "EX", "0"], invalid("set")],
+        [["SET", "plain", "y", "PX", "-5"], invalid("set")],
+        [["SET", "plain", "y", "EX", "soon"], NOT_INTEGER],
+        [["SET", "plain", "y", "EX", "9223372036854775807"], invalid("set")],
+        [["SETEX", "plain", "0", "y"], invalid("setex")],
+      ] as const
+    ) {
+      assert.deepEqual(await c.call(...args), reply, args.join(" "));
+    }
+    assert.equal(await c.call("GET", "plain"), "x");
+    assert.equal(await pexpiretime("plain"), -1);
+  });
+});

@@ -68,7 +68,7 @@ export class Expiries implements Held {
   /** Gives `key` (hash `h`) the time `at`: in its slot when it has one already. */
   set(key: string, at: number, h?: number): void {
     const slot = this.index.get(key, h);
-    if (slot !== undefined) this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = at;
+    if (slot !== undefined) this.write(slot, at);
     else this.index.set(key, this.take(at), h);
   }
 
@@ -79,7 +79,7 @@ export class Expiries implements Held {
   setBytes(b: Uint8Array, s: number, e: number, at: number, h: number): boolean {
     const slot = this.index.getBytes(b, s, e, h);
     if (slot === undefined) return false;
-    this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = at;
+    this.write(slot, at);
     return true;
   }
 
@@ -126,6 +126,10 @@ export class Expiries implements Held {
     return this.pages[slot >> PAGE_BITS][slot & PAGE_MASK];
   }
 
+  private write(slot: number, v: number): void {
+    this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = v;
+  }
+
   /** A slot holding `at`: the last one freed, else a new one. */
   private take(at: number): number {
     let slot = this.freed;
@@ -137,7 +141,7 @@ export class Expiries implements Held {
       if (p === this.pages.length) this.addPage(p === 0 ? FIRST_PAGE : PAGE);
       else if ((slot & PAGE_MASK) === this.pages[p].length) this.growFirstPage();
     }
-    this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = at;
+    this.write(slot, at);
     return slot;
   }
 
@@ -158,7 +162,7 @@ export class Expiries implements Held {
   /** Gives `slot` back, if there is one; true then. */
   private give(slot: number | undefined): boolean {
     if (slot === undefined) return false;
-    this.pages[slot >> PAGE_BITS][slot & PAGE_MASK] = this.freed;
+    this.write(slot, this.freed);
     this.freed = slot;
     return true;
   }

@@ -1,7 +1,7 @@
 // The keyspace: a table from key to value and, as in Redis, a second table from key to its
-// expiry time for the keys that have one (a StringMap, see stringmap.ts, and its times in
-// pages, expiries.ts). Every access goes through here, so lazy expiry happens in one place: a key whose
-// time has passed is deleted the moment anyone looks at it.
+// expiry time for the keys that have one (a StringMap, see stringmap.ts, and one with its times
+// in pages, expiries.ts). Every access goes through here, so lazy expiry happens in one place: a
+// key whose time has passed is deleted the moment anyone looks at it.
 import { hashOf, hashOfBytes, StringMap } from "./stringmap.ts";
 import { Slab } from "./slab.ts";
 import { Expiries } from "./expiries.ts";

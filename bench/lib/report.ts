@@ -366,8 +366,9 @@ export function renderReport(input: ReportInput): string {
         `bench/timing.bench.ts measures). Target: overhead <= ${
           OVERHEAD_TARGET * 100
         }% of requests/s. Medians over the ` +
-        "rounds, the two servers alternating; the overhead is the median of the rounds' own " +
-        "on/off ratios. A difference within the rounds' spread is noise.",
+        "rounds, the two servers (both started for this and warmed up alike) alternating; the " +
+        "overhead is the median of the rounds' own on/off ratios. A difference within the " +
+        "rounds' spread is noise.",
       "",
     );
   }

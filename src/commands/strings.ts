@@ -443,7 +443,6 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(1)",
     handler: setWithTtl("setex", EX),
     boundedByRequest: true,
-    overwritesValue: true,
   },
   {
     name: "psetex",
@@ -457,7 +456,6 @@ export const stringCommands: CommandSpec[] = [
     complexity: "O(1)",
     handler: setWithTtl("psetex", PX),
     boundedByRequest: true,
-    overwritesValue: true,
   },
   {
     name: "getset",

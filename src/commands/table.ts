@@ -43,12 +43,6 @@ export interface CommandSpec {
    * holds (SET, MSET): like a fast command it shares its batch's time (metrics/timing.ts).
    */
   boundedByRequest?: boolean;
-  /**
-   * Replaces the values at its keys without reading them (SETEX, PSETEX): the read-ahead of a
-   * batch brings in the keys' entries but leaves the old values alone (see `prefetch`). SET and
-   * MSET read theirs: a value in the slab is rewritten in its slot (Keyspace.setBytes).
-   */
-  overwritesValue?: boolean;
 }
 
 /** Builds the specs of a container's subcommands, which share flags, group, version and cost. */
@@ -116,7 +110,8 @@ export class Command {
   readonly touchesKeys: boolean;
   /**
    * What `prefetch` reads ahead of the keys a request of this command names: 0 nothing (no
-   * keys), 1 their entries, 2 their values too.
+   * keys), else 2, their entries and values. Even a write that replaces a value reads it: a
+   * short one is rewritten in its slab slot (Keyspace.setBytes).
    */
   readonly prefetches: number;
 
@@ -127,7 +122,7 @@ export class Command {
     this.sharesBatchTime = this.fast || spec.boundedByRequest === true;
     this.admin = flags.includes("admin");
     this.touchesKeys = flags.includes("readonly") || flags.includes("write");
-    this.prefetches = !spec.keys || spec.keys[0] < 1 ? 0 : spec.overwritesValue ? 1 : 2;
+    this.prefetches = !spec.keys || spec.keys[0] < 1 ? 0 : 2;
     for (const sub of spec.subcommands ?? []) {
       this.subcommands.set(sub.name, new Command(sub, this));
     }

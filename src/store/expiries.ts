@@ -65,31 +65,41 @@ export class Expiries implements Held {
     return this.index.has(key);
   }
 
-  /** Gives `key` (hash `h`) the time `at`: in its slot when it has one already. */
-  set(key: string, at: number, h?: number): void {
+  /**
+   * Gives `key` (hash `h`) the time `at`, in its slot when it has one already: the time it had,
+   * if any.
+   */
+  set(key: string, at: number, h?: number): number | undefined {
     const slot = this.index.get(key, h);
-    if (slot !== undefined) this.write(slot, at);
-    else this.index.set(key, this.take(at), h);
+    if (slot === undefined) {
+      this.index.set(key, this.newSlot(at), h);
+      return undefined;
+    }
+    const was = this.timeAt(slot);
+    this.write(slot, at);
+    return was;
   }
 
   /**
-   * Gives the key held in bytes [s, e) of `b` (hash `h`) the time `at` in its slot; false (and
-   * nothing done) when it has no time yet, which takes `set` and the key's string.
+   * Gives the key held in bytes [s, e) of `b` (hash `h`) the time `at` in its slot: the time it
+   * had, or undefined (and nothing done) when it has none yet, which takes `set` and the key's
+   * string.
    */
-  setBytes(b: Uint8Array, s: number, e: number, at: number, h: number): boolean {
+  setBytes(b: Uint8Array, s: number, e: number, at: number, h: number): number | undefined {
     const slot = this.index.getBytes(b, s, e, h);
-    if (slot === undefined) return false;
+    if (slot === undefined) return undefined;
+    const was = this.timeAt(slot);
     this.write(slot, at);
-    return true;
+    return was;
   }
 
-  /** Removes the time of `key` (hash `h`); false when it had none. */
-  delete(key: string, h?: number): boolean {
+  /** Removes the time of `key` (hash `h`): the time, or undefined when it had none. */
+  take(key: string, h?: number): number | undefined {
     return this.give(this.index.take(key, h));
   }
 
-  /** `delete` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
-  deleteBytes(b: Uint8Array, s: number, e: number, h: number): boolean {
+  /** `take` of the key held in bytes [s, e) of `b` (hash `h`, from hashOfBytes). */
+  takeBytes(b: Uint8Array, s: number, e: number, h: number): number | undefined {
     return this.give(this.index.takeBytes(b, s, e, h));
   }
 
@@ -131,7 +141,7 @@ export class Expiries implements Held {
   }
 
   /** A slot holding `at`: the last one freed, else a new one. */
-  private take(at: number): number {
+  private newSlot(at: number): number {
     let slot = this.freed;
     if (slot !== NONE) {
       this.freed = this.timeAt(slot);
@@ -159,11 +169,12 @@ export class Expiries implements Held {
     this.bytes += page.length * 8;
   }
 
-  /** Gives `slot` back, if there is one; true then. */
-  private give(slot: number | undefined): boolean {
-    if (slot === undefined) return false;
+  /** Gives `slot` back, if there is one: the time it held. */
+  private give(slot: number | undefined): number | undefined {
+    if (slot === undefined) return undefined;
+    const was = this.timeAt(slot);
     this.write(slot, this.freed);
     this.freed = slot;
-    return true;
+    return was;
   }
 }

@@ -236,9 +236,20 @@ export class Keyspace {
     const h = hashOf(key);
     this.put(key, value, h);
     const expires = this.expires;
-    if (expires.size !== 0 && expires.delete(key, h) && this.farExpires.size !== 0) {
-      this.farExpires.delete(key);
-    }
+    if (expires.size === 0) return;
+    const was = expires.take(key, h);
+    if (was === undefined) return;
+    this.countStale(was);
+    if (this.farExpires.size !== 0) this.farExpires.delete(key);
+  }
+
+  /**
+   * Counts an expired key when a write replaced or dropped the time `was` of its key and that
+   * time had passed: the write found no key, as Redis's lookup for it would have, deleting the
+   * key and counting it. (The writes that look their key up first have found it gone already.)
+   */
+  private countStale(was: number): void {
+    if (was < Date.now()) this.expiredKeys++;
   }
 
   /**
@@ -271,14 +282,16 @@ export class Keyspace {
       data.replaceBytes(b, s, e, rewritten, h);
     }
     const expires = this.expires;
+    let was: number | undefined;
     if (at !== undefined) {
-      if (!expires.setBytes(b, s, e, at, h)) expires.set(mem.latin1(s, e), at, h);
-      if (this.farExpires.size !== 0) this.farExpires.delete(mem.latin1(s, e));
-    } else if (
-      expires.size !== 0 && expires.deleteBytes(b, s, e, h) && this.farExpires.size !== 0
-    ) {
-      this.farExpires.delete(mem.latin1(s, e));
+      was = expires.setBytes(b, s, e, at, h);
+      if (was === undefined) expires.set(mem.latin1(s, e), at, h);
+    } else if (expires.size !== 0) {
+      was = expires.takeBytes(b, s, e, h);
     }
+    if (was === undefined) return;
+    this.countStale(was);
+    if (this.farExpires.size !== 0) this.farExpires.delete(mem.latin1(s, e));
   }
 
   /** Stores a value and keeps the TTL of the key, if it has one (APPEND, INCR, KEEPTTL). */
@@ -319,23 +332,24 @@ export class Keyspace {
   setWithExpiry(key: string, value: Value, at: ExpiryTime): void {
     const h = hashOf(key);
     this.put(key, value, h);
-    this.setExpiry(key, at, h);
+    const was = this.setExpiry(key, at, h);
+    if (was !== undefined) this.countStale(was);
   }
 
-  private setExpiry(key: string, at: ExpiryTime, h: number): void {
+  /** Gives `key` (hash `h`) the time `at`: the time it had, if any. */
+  private setExpiry(key: string, at: ExpiryTime, h: number): number | undefined {
     if (typeof at === "bigint" && Number.isSafeInteger(Number(at))) at = Number(at);
     if (typeof at === "number") {
-      this.expires.set(key, at, h);
       if (this.farExpires.size !== 0) this.farExpires.delete(key);
-    } else {
-      this.expires.set(key, Number(at), h);
-      this.farExpires.set(key, at);
+      return this.expires.set(key, at, h);
     }
+    this.farExpires.set(key, at);
+    return this.expires.set(key, Number(at), h);
   }
 
   private dropExpiry(key: string, h: number): boolean {
     if (this.farExpires.size !== 0) this.farExpires.delete(key);
-    return this.expires.delete(key, h);
+    return this.expires.take(key, h) !== undefined;
   }
 
   /** Deletes a live key; false when there was none. */

@@ -12,7 +12,14 @@ function agree(ex: Expiries, model: Map<string, number>, keys: string[]): void {
   assert.deepEqual(walked, model);
 }
 
-Deno.test("expiry times read back exactly through set, delete and their byte forms", () => {
+/** Removes `k` from `model`: the time it had. */
+function takeFrom(model: Map<string, number>, k: string): number | undefined {
+  const was = model.get(k);
+  model.delete(k);
+  return was;
+}
+
+Deno.test("expiry times read back exactly through set, take and their byte forms", () => {
   const rand = seededRandom(5);
   const ex = new Expiries();
   const model = new Map<string, number>();
@@ -27,18 +34,24 @@ Deno.test("expiry times read back exactly through set, delete and their byte for
       const at = rand() < 0.3
         ? times[Math.floor(rand() * times.length)]
         : Date.now() + Math.floor(rand() * 1e9);
-      ex.set(k, at, h);
+      assert.equal(ex.set(k, at, h), model.get(k), "set gives the time replaced");
       model.set(k, at);
     } else if (r < 0.7) {
-      assert.equal(ex.delete(k, h), model.delete(k));
+      assert.equal(ex.take(k, h), takeFrom(model, k));
     } else {
       // The key's bytes between others, as a request holds them.
       buf.fill(0x7a);
       for (let j = 0; j < k.length; j++) buf[3 + j] = k.charCodeAt(j);
       const e = 3 + k.length;
       assert.equal(hashOfBytes(buf, 3, e), h);
-      if (r < 0.85) assert.equal(ex.getBytes(buf, 3, e, h), model.get(k));
-      else assert.equal(ex.deleteBytes(buf, 3, e, h), model.delete(k));
+      if (r < 0.8) assert.equal(ex.getBytes(buf, 3, e, h), model.get(k));
+      else if (r < 0.9) assert.equal(ex.takeBytes(buf, 3, e, h), takeFrom(model, k));
+      else {
+        const at = Date.now() + Math.floor(rand() * 1e9);
+        const was = model.get(k);
+        assert.equal(ex.setBytes(buf, 3, e, at, h), was, "setBytes gives the time replaced");
+        if (was !== undefined) model.set(k, at); // else nothing done: `set` takes a new key
+      }
     }
     if (step % 1000 === 0) agree(ex, model, keys);
   }
@@ -61,14 +74,14 @@ Deno.test("a key given a new time keeps its slot, and freed slots serve new keys
   assert.equal(ex.bytes, full);
   // Keys come and go: the slots they give back are taken again.
   for (let round = 0; round < 5; round++) {
-    for (let i = 0; i < 5_000; i++) assert.equal(ex.delete(`k${i}`), true);
+    for (let i = 0; i < 5_000; i++) assert.notEqual(ex.take(`k${i}`), undefined);
     for (let i = 0; i < 5_000; i++) ex.set(`k${i}`, 3e12 + i);
   }
   assert.equal(ex.bytes, full);
   for (let i = 0; i < 10_000; i++) {
     assert.equal(ex.get(`k${i}`), i < 5_000 ? 3e12 + i : 2e12 + 20_000 + i);
   }
-  assert.equal(ex.delete("never set"), false);
+  assert.equal(ex.take("never set"), undefined);
   assert.equal(ex.has("k1"), true);
   assert.equal(ex.has("never set"), false);
 });

@@ -14,11 +14,21 @@ function inRequest(key: string): [ByteBuffer, number, number] {
   return [mem, 4, 4 + key.length];
 }
 
-/** `setBytes` of the key in bytes [s, e) of `mem` to `value`, written in the buffer's last bytes. */
-function setTo(ks: Keyspace, mem: ByteBuffer, s: number, e: number, value: string): void {
+/**
+ * `setBytes` of the key in bytes [s, e) of `mem` to `value`, written in the buffer's last bytes,
+ * expiring at `expiry` if given.
+ */
+function setTo(
+  ks: Keyspace,
+  mem: ByteBuffer,
+  s: number,
+  e: number,
+  value: string,
+  expiry?: number,
+): void {
   const at = mem.bytes.length - VALUE_ROOM;
   mem.writeLatin1(value, at);
-  ks.setBytes(mem, s, e, at, at + value.length);
+  ks.setBytes(mem, s, e, at, at + value.length, expiry);
 }
 
 Deno.test("get returns live values and deletes a key whose time has passed", () => {
@@ -126,6 +136,35 @@ Deno.test("the byte forms of lookupRead and set act as the string forms", () => 
   assert.equal(ks.overwriteBytes(...inRequest("none"), "8"), false);
   assert.equal(ks.has("none"), false);
   assert.equal(ks.getStored(...inRequest("none")), undefined);
+});
+
+Deno.test("a write over a key whose time has passed counts it expired, as Redis's lookup does", () => {
+  const ks = new Keyspace();
+  const past = () => Date.now() - 1;
+  const future = Date.now() + 60_000;
+  ks.setWithExpiry("s1", "v", past());
+  ks.set("s1", "w"); // SET, MSET, and the stores of the collection commands
+  ks.setWithExpiry("s2", "v", past());
+  ks.setWithExpiry("s2", "w", future); // SET EX, RENAME and COPY of a key with a TTL
+  ks.setWithExpiry("s3", "v", past());
+  setTo(ks, ...inRequest("s3"), "w"); // SET on the byte path
+  ks.setWithExpiry("s4", "v", past());
+  setTo(ks, ...inRequest("s4"), "w", future); // SET EX, SETEX, PSETEX on the byte path
+  ks.setWithExpiry("s5", "v", 2n ** 60n); // a far time is never past
+  ks.set("s5", "w");
+  assert.equal(ks.expiredKeys, 4);
+  // Live TTLs replaced or dropped count nothing.
+  ks.setWithExpiry("l1", "v", future);
+  ks.set("l1", "w");
+  ks.setWithExpiry("l2", "v", future);
+  setTo(ks, ...inRequest("l2"), "w", future + 1);
+  setTo(ks, ...inRequest("l2"), "x");
+  assert.equal(ks.expiredKeys, 4);
+  assert.deepEqual(
+    ["s1", "s2", "s3", "s4", "s5", "l1", "l2"].map((k) => ks.get(k)),
+    ["w", "w", "w", "w", "w", "w", "x"],
+  );
+  assert.deepEqual([ks.expiryOf("s2"), ks.expiryOf("s4"), ks.expiryOf("l2")], [future, future, -1]);
 });
 
 Deno.test("keys read ahead are looked up by their hashes, only while the buffer holds them", () => {

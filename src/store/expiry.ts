@@ -4,7 +4,8 @@
 // deletes those whose time has passed, and goes on while many of the sampled keys were stale,
 // within a time budget so that the event loop is never held for long. Each tick first gives a
 // table resize in progress 1 ms, as Redis's activerehashing does, so that a table nobody writes
-// to does not stay two tables for lookups to search.
+// to does not stay two tables for lookups to search; the same ms compacts the pages of expiry
+// times when few are used (store/expiries.ts).
 import type { Keyspace } from "./keyspace.ts";
 
 /** Keys looked at per round (Redis's ACTIVE_EXPIRE_CYCLE_KEYS_PER_LOOP). */
@@ -13,7 +14,16 @@ const KEYS_PER_ROUND = 20;
 const ACCEPTABLE_STALE = 0.1;
 /** Longest one cycle may run, in ms, whatever the interval. */
 const MAX_CYCLE_MS = 5;
-/** Time a tick gives the keyspace's table resizes, in ms (Redis's activerehashing: 1). */
+/**
+ * A cycle that ended on its budget left stale keys: the next tick comes after this many budgets,
+ * not the interval, so that a backlog gets up to a quarter of the CPU (Redis's slow cycle takes
+ * 25%) while no cycle holds the loop past its budget (Redis's holds it 25 ms at hz 10).
+ */
+const CATCH_UP_BUDGETS = 3;
+/**
+ * Time a tick gives the keyspace's table resizes and the compaction of its expiry times, in ms
+ * (Redis's activerehashing: 1).
+ */
 const RESIZE_MS = 1;
 
 /** What the janitor has done, for STATS and INFO. */
@@ -42,8 +52,9 @@ export class Janitor {
     busyMs: 0,
     avgTtlMs: 0,
   };
-  private cursor: Iterator<[string, number]> | undefined;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  /** Where the sampling goes on from (Expiries.sample). */
+  private cursor = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
   private budgetMs = 0;
 
   constructor(private readonly keyspace: Keyspace, private intervalMs: number) {
@@ -62,49 +73,73 @@ export class Janitor {
 
   /** Starts cycling on the interval. */
   start(): void {
-    this.timer ??= setInterval(() => this.tick(), this.intervalMs);
+    if (this.timer === undefined) this.schedule(this.intervalMs);
   }
 
-  /** What runs on the interval: a table resize in progress is moved on, then a cycle runs. */
-  tick(): void {
+  /** Runs a tick in `ms`, and schedules the next one after it. */
+  private schedule(ms: number): void {
+    this.timer = setTimeout(() => {
+      const behind = this.tick();
+      if (this.timer === undefined) return; // stopped meanwhile
+      this.schedule(
+        behind ? Math.min(this.intervalMs, CATCH_UP_BUDGETS * this.budgetMs) : this.intervalMs,
+      );
+    }, ms);
+  }
+
+  /**
+   * What runs on the interval: a table resize or a compaction in progress is moved on, then a
+   * cycle runs. True when the cycle ended on its budget (stale keys are left).
+   */
+  tick(): boolean {
     this.keyspace.advanceResize(performance.now() + RESIZE_MS);
-    this.cycle();
+    return this.cycle();
   }
 
   /** Stops cycling. */
   stop(): void {
-    if (this.timer !== undefined) clearInterval(this.timer);
+    if (this.timer !== undefined) clearTimeout(this.timer);
     this.timer = undefined;
   }
 
-  /** One cycle: rounds of sampling until few samples were stale or the budget is spent. */
-  cycle(now = Date.now(), budgetMs = this.budgetMs): void {
+  /**
+   * One cycle: rounds of sampling until few samples were stale or the budget is spent; true
+   * when it was (stale keys are left).
+   */
+  cycle(now = Date.now(), budgetMs = this.budgetMs): boolean {
     const expires = this.keyspace.expires;
-    if (expires.size === 0) return;
+    if (expires.size === 0) return false;
+    let behind = false;
     const started = performance.now();
     const deadline = started + budgetMs;
     this.stats.cycles++;
     for (;;) {
+      // The sampling sees the table in use only: a resize of the expiry table goes first.
+      if (expires.resizing) {
+        expires.advanceResize(deadline);
+        if (expires.resizing) {
+          behind = true;
+          break;
+        }
+      }
       let sampled = 0;
       let expired = 0;
       let ttlSum = 0;
-      let passEnded = false;
-      while (sampled < KEYS_PER_ROUND) {
-        this.cursor ??= expires.entries();
-        const r = this.cursor.next();
-        if (r.done) {
-          // The walk reached the end: the next round starts over from the first slot.
-          this.cursor = undefined;
-          passEnded = true;
-          break;
-        }
+      const visit = (key: string, at: number): boolean => {
         sampled++;
-        if (r.value[1] < now) {
-          this.keyspace.removeExpired(r.value[0]);
-          expired++;
-        } else {
-          ttlSum += r.value[1] - now;
+        if (at >= now) {
+          ttlSum += at - now;
+          return false;
         }
+        this.keyspace.removeExpired(key);
+        expired++;
+        return true;
+      };
+      this.cursor = expires.sample(this.cursor, KEYS_PER_ROUND, visit);
+      // Past the end of the table, the round goes on from its first slot (once: the table may
+      // hold fewer keys than a round).
+      if (this.cursor === 0 && sampled < KEYS_PER_ROUND) {
+        this.cursor = expires.sample(0, KEYS_PER_ROUND - sampled, visit);
       }
       this.stats.sampled += sampled;
       this.stats.expired += expired;
@@ -113,12 +148,14 @@ export class Janitor {
         const prev = this.stats.avgTtlMs;
         this.stats.avgTtlMs = prev === 0 ? roundAvg : (prev / 50) * 49 + roundAvg / 50;
       }
-      if ((passEnded && sampled === 0) || expired <= sampled * ACCEPTABLE_STALE) break;
+      if (sampled === 0 || expired <= sampled * ACCEPTABLE_STALE) break;
       if (performance.now() >= deadline) {
-        this.stats.timeLimited++;
+        behind = true;
         break;
       }
     }
+    if (behind) this.stats.timeLimited++;
     this.stats.busyMs += performance.now() - started;
+    return behind;
   }
 }

@@ -646,6 +646,36 @@ export class StringMap<V> {
   }
 
   /**
+   * Visits entries of the table in use in slot order from slot `from`, until `count` were
+   * visited, and returns the slot to go on from: 0 after the last one. When `visit` returns true
+   * it has deleted the key it was given, and the slot is visited again, as deleting moves the
+   * entries after it back. This is for sampling (the janitor), and much cheaper than
+   * `entries()`, which hashes every key of a run to find those of one home slot. A slot from
+   * before the table shrank goes on at the slot it masks to, where the keys of the slots not
+   * visited yet went with the keys of slots visited, and from where the slots hold only keys
+   * of slots visited; a pass may still miss keys or see some twice when a delete moves an entry
+   * back past the slot it stopped at, or the table resizes. During a resize the entries the old
+   * table still holds are not visited: move it on first (`advanceResize`).
+   */
+  visitSlots(from: number, count: number, visit: (key: string, value: V) => boolean): number {
+    const { chunks, mask } = this;
+    let i = from & mask;
+    while (count > 0) {
+      const k = read(chunks, 2 * i) as string | undefined;
+      if (k !== undefined) {
+        count--;
+        if (visit(k, read(chunks, 2 * i + 1) as V)) {
+          // A delete that started a resize: the next call goes on in the new table.
+          if (this.chunks !== chunks) return i;
+          if (read(chunks, 2 * i) !== k) continue;
+        }
+      }
+      if (++i > mask) return 0;
+    }
+    return i;
+  }
+
+  /**
    * Every key, walked as Redis's dictScan walks a dict: home slot by home slot, in the order of
    * a counter incremented from its highest bit down, which stays valid when the table grows or
    * shrinks between steps. So, as SCAN guarantees, every key present from the walk's start to

@@ -387,3 +387,45 @@ Deno.test("a table only read from after its resize began finishes it; forEach's 
   for (let i = 0; i < n; i++) assert.equal(map.get(`key:${i}`), i);
   assert.equal(map.size, n);
 });
+
+Deno.test("visitSlots visits each entry once a pass, and again a slot whose key it deleted", () => {
+  const map = new StringMap<number>();
+  for (let i = 0; i < 5_000; i++) map.set(`v${i}`, i);
+  map.advanceResize(Infinity);
+  // A pass in steps of 7 sees every entry with its value once, and ends at 0.
+  const seen = new Map<string, number>();
+  let cursor = 0;
+  let steps = 0;
+  do {
+    cursor = map.visitSlots(cursor, 7, (k, v) => {
+      assert.equal(seen.has(k), false, k);
+      seen.set(k, v);
+      return false;
+    });
+    steps++;
+  } while (cursor !== 0);
+  assert.equal(seen.size, 5_000);
+  for (const [k, v] of seen) assert.equal(map.get(k), v);
+  assert.ok(steps >= 5_000 / 7);
+  // Deleting what it visits: the entries moved back into a slot it deleted are visited too, so
+  // one pass deletes all but the few a delete moved back across the end of the table (and the
+  // next pass the rest). The deletes shrink the table, which must end resizing between steps.
+  const kept = new Set<string>();
+  for (let pass = 0; pass < 2; pass++) {
+    cursor = 0;
+    do {
+      map.advanceResize(Infinity);
+      cursor = map.visitSlots(cursor, 64, (k) => {
+        if (k.endsWith("7")) {
+          kept.add(k);
+          return false;
+        }
+        map.delete(k);
+        return true;
+      });
+    } while (cursor !== 0);
+  }
+  assert.equal(map.size, 500);
+  assert.equal(kept.size, 500);
+  for (const k of kept) assert.equal(map.get(k), +k.slice(1));
+});

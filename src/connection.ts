@@ -18,6 +18,7 @@ import { ReplyWriter } from "./protocol/encoder.ts";
 import { Context } from "./commands/context.ts";
 import type { ClientState, ServerState } from "./commands/context.ts";
 import { dispatch, prefetch } from "./commands/table.ts";
+import * as clock from "./store/clock.ts";
 
 /** Replies are handed to the socket once this many bytes are waiting, even mid-batch. */
 const FLUSH_BYTES = 64 * 1024;
@@ -173,9 +174,12 @@ export class Connection implements ClientState {
     // The batch's clock reading doubles as the client's last interaction (CLIENT LIST's idle):
     // a clock read costs ~100 ns, a few percent of an unpipelined request.
     this.lastInteraction = performance.timeOrigin + t0;
+    // Its requests share one reading of the time keys expire by (store/clock.ts).
+    clock.hold();
     try {
       this.runRequests();
     } finally {
+      clock.release();
       timing.batchEnd(t0);
     }
   }

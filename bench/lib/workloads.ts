@@ -102,5 +102,10 @@ export function workloads(): Map<string, Uint8Array[]> {
     // redis-benchmark's ZADD: a member and a 12-digit score, each random on its own, so that most
     // calls move a member in the tree.
     ["ZADD", batches((k) => ["ZADD", "myzset", randomKey().slice(-12), member(k)])],
+    // The `SET EX` rows of `deno task compare`. It gives the keys TTLs, so it comes after the
+    // workloads that read them without one.
+    ["SET EX", batches((k) => ["SET", k, value, "EX", "100000"])],
+    // GETs of keys that SET EX gave a TTL: each lookup checks the key's time too.
+    ["GET (keys with a TTL)", batches((k) => ["GET", k])],
   ]);
 }

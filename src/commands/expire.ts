@@ -5,6 +5,7 @@ import type { CommandSpec } from "./table.ts";
 import { INT64_MAX } from "./numbers.ts";
 import { NOT_INTEGER } from "./replies.ts";
 import type { ExpiryTime } from "../store/keyspace.ts";
+import * as clock from "../store/clock.ts";
 
 /** LLONG_MAX / 1000 and LLONG_MIN / 1000 as C computes them: the seconds that fit in ms. */
 const MAX_SECONDS = 9223372036854775n;
@@ -50,10 +51,10 @@ export function parseSetExpiry(
   }
   if (typeof v === "number" && v < SMALL) {
     const ms = unit.seconds ? v * 1000 : v;
-    return unit.absolute ? ms : ms + Date.now();
+    return unit.absolute ? ms : ms + clock.now();
   }
   let ms = BigInt(v) * (unit.seconds ? 1000n : 1n);
-  if (!unit.absolute) ms += BigInt(Date.now());
+  if (!unit.absolute) ms += BigInt(clock.now());
   // Redis's 64-bit sum wraps negative here, which it reports as an invalid time.
   if (ms > INT64_MAX) {
     cx.out.error(`ERR invalid expire time in '${command}' command`);
@@ -77,7 +78,7 @@ function parseExpireTime(cx: Context, unit: ExpiryUnit, invalid: string): Expiry
     cx.out.error(NOT_INTEGER);
     return undefined;
   }
-  const base = unit.absolute ? 0 : Date.now();
+  const base = unit.absolute ? 0 : clock.now();
   if (typeof v === "number" && Math.abs(v) < SMALL) return (unit.seconds ? v * 1000 : v) + base;
   let when = BigInt(v);
   if (unit.seconds) {
@@ -142,11 +143,11 @@ function ttlCommand(ms: boolean, absolute: boolean): (cx: Context) => void {
     else db.hits++;
     if (at < 0) return cx.out.int(at);
     if (typeof at === "number") {
-      let ttl = absolute ? at : at - Date.now();
+      let ttl = absolute ? at : at - clock.now();
       if (ttl < 0) ttl = 0;
       return cx.out.int(ms ? ttl : Math.floor((ttl + 500) / 1000));
     }
-    let ttl = absolute ? at : at - BigInt(Date.now());
+    let ttl = absolute ? at : at - BigInt(clock.now());
     if (ttl < 0n) ttl = 0n;
     // Redis's (ttl + 500) / 1000 does not wrap even at the 64-bit maximum (checked on 7.0).
     cx.out.int(exact(ms ? ttl : (ttl + 500n) / 1000n));

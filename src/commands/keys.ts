@@ -4,6 +4,7 @@ import { type CommandSpec, subcommandsOf } from "./table.ts";
 import { containerHelp } from "./introspection.ts";
 import { globMatch } from "../store/glob.ts";
 import type { ExpiryTime, Value } from "../store/keyspace.ts";
+import * as clock from "../store/clock.ts";
 import { signalKeyReady } from "./collections.ts";
 import { parseScan, scanReply } from "./scan.ts";
 import { NO_SUCH_KEY, NOT_INTEGER, SYNTAX } from "./replies.ts";
@@ -36,7 +37,7 @@ function keys(cx: Context): void {
   const all = pattern === "*";
   const db = cx.db;
   const found: string[] = [];
-  const now = Date.now();
+  const now = clock.now();
   db.data.forEach((_, key) => {
     if (!all && !globMatch(pattern, key)) return;
     const at = db.expires.get(key);

@@ -13,6 +13,7 @@ import {
 import { parseLong } from "./args.ts";
 import { NOT_FLOAT, NOT_INTEGER, OVERFLOW, SYNTAX, TOO_BIG, WRONGTYPE } from "./replies.ts";
 import type { ExpiryTime, Value } from "../store/keyspace.ts";
+import * as clock from "../store/clock.ts";
 
 /** V8's longest string; a stored value can be no longer. */
 const MAX_V8_STRING = (1 << 29) - 24;
@@ -166,7 +167,7 @@ function set(cx: Context): void {
   }
   // A time already past (EXAT 1): Redis stores the value, which then expires unseen; keyval
   // skips the storing but counts the expiry, so STATS and INFO agree with Redis.
-  if (at !== undefined && at <= Date.now()) db.removeExpired(key);
+  if (at !== undefined && at <= clock.now()) db.removeExpired(key);
   else if (at !== undefined) db.setWithExpiry(key, value, at);
   else if (o.flags & SET_KEEPTTL) db.overwrite(key, value);
   else db.set(key, value);

@@ -7,6 +7,7 @@ import { ReplyTooLarge, type ReplyWriter } from "../protocol/encoder.ts";
 import { LatencyHistogram } from "../metrics/histogram.ts";
 import { type ByteBuffer, equalsIgnoreCase } from "../protocol/latin1.ts";
 import type { Lookahead } from "../protocol/decoder.ts";
+import * as clock from "../store/clock.ts";
 
 /** Redis's command flags that keyval uses. */
 export type Flag =
@@ -311,6 +312,8 @@ export function call(cx: Context, cmd: Command): void {
     const t0 = timing.commandBegin();
     run(cx, cmd);
     timing.commandEnd(cx, cmd, t0);
+    // It may have run long: the next request reads the time anew (store/clock.ts).
+    clock.lapse();
   }
   // Counted once run, as Redis's call() does: a running INFO does not count itself.
   stats.commands++;

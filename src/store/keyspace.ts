@@ -5,6 +5,7 @@
 import { hashOf, hashOfBytes, StringMap } from "./stringmap.ts";
 import { Slab } from "./slab.ts";
 import { Expiries } from "./expiries.ts";
+import * as clock from "./clock.ts";
 import type { ByteBuffer } from "../protocol/latin1.ts";
 
 /** What every collection type (list, hash, set, sorted set) offers the generic commands. */
@@ -114,7 +115,7 @@ export class Keyspace {
     const v = this.data.get(key, h);
     if (v === undefined || this.expires.size === 0) return v;
     const at = this.expires.get(key, h);
-    if (at !== undefined && at < Date.now()) {
+    if (at !== undefined && at < clock.now()) {
       this.removeExpired(key, h);
       return undefined;
     }
@@ -182,7 +183,7 @@ export class Keyspace {
     const v = this.data.getBytes(mem.bytes, s, e, h);
     if (v === undefined || this.expires.size === 0) return v;
     const at = this.expires.getBytes(mem.bytes, s, e, h);
-    if (at !== undefined && at < Date.now()) {
+    if (at !== undefined && at < clock.now()) {
       this.removeExpired(mem.latin1(s, e), h);
       return undefined;
     }
@@ -249,7 +250,7 @@ export class Keyspace {
    * key and counting it. (The writes that look their key up first have found it gone already.)
    */
   private countStale(was: number): void {
-    if (was < Date.now()) this.expiredKeys++;
+    if (was < clock.now()) this.expiredKeys++;
   }
 
   /**
@@ -375,7 +376,7 @@ export class Keyspace {
    */
   expireAt(key: string, at: ExpiryTime): boolean {
     const h = hashOf(key);
-    if (at <= Date.now()) {
+    if (at <= clock.now()) {
       this.release(this.data.take(key, h));
       this.dropExpiry(key, h);
       return true;
@@ -405,8 +406,9 @@ export class Keyspace {
   }
 
   /**
-   * Moves the resizes of both tables on until they are done or `performance.now()` passes
-   * `deadline` (the janitor's tick): a table nobody writes to finishes too.
+   * Moves the resizes of both tables on, then a compaction of the expiry pages (Expiries), until
+   * they are done or `performance.now()` passes `deadline` (the janitor's tick): a table nobody
+   * writes to finishes too.
    */
   advanceResize(deadline: number): void {
     if (this.data.advanceResize(deadline)) return;

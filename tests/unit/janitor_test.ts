@@ -123,3 +123,37 @@ Deno.test("the janitor's tick moves on a table resize that no write finishes", (
   assert.equal(ks.size, 100_000);
   assert.equal(ks.get("k99999"), "v");
 });
+
+Deno.test("after a cycle that ends on its budget the next tick comes after 3 budgets, not the interval", () => {
+  const ks = new Keyspace();
+  const now = Date.now();
+  for (let i = 0; i < 200_000; i++) ks.setWithExpiry(`k${i}`, "v", now - 1);
+  // The janitor's timers, recorded instead of set: each tick is run by hand.
+  const delays: number[] = [];
+  let pending: (() => void) | undefined;
+  const realSetTimeout = globalThis.setTimeout;
+  const realClearTimeout = globalThis.clearTimeout;
+  globalThis.setTimeout = ((fn: () => void, ms: number) => {
+    delays.push(ms);
+    pending = fn;
+    return 1;
+  }) as unknown as typeof setTimeout;
+  globalThis.clearTimeout = (() => pending = undefined) as unknown as typeof clearTimeout;
+  try {
+    const j = new Janitor(ks, 1000); // a budget of 5 ms
+    j.start();
+    assert.deepEqual(delays, [1000]);
+    for (let ticks = 0; ks.size > 0 && ticks < 10_000; ticks++) pending!();
+    assert.equal(ks.size, 0);
+    // Every tick but the last ended on its budget (the stale keys outlast a 5 ms cycle).
+    assert.ok(delays.length > 3, `${delays.length} ticks`);
+    assert.deepEqual(new Set(delays.slice(1, -1)), new Set([15]));
+    pending!(); // nothing stale: back to the interval
+    assert.equal(delays.at(-1), 1000);
+    j.stop();
+    assert.equal(pending, undefined);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+    globalThis.clearTimeout = realClearTimeout;
+  }
+});

@@ -8,6 +8,17 @@ function assertSame(map: StringMap<number>, model: Map<string, number>): void {
   assert.equal(map.size, model.size);
   for (const [k, v] of model) assert.equal(map.get(k), v, `value of ${k}`);
   assert.deepEqual([...map.keys()].sort(), [...model.keys()].sort());
+  assertTagsMarkFreeSlots(map);
+}
+
+/** In the table in use, a slot's tag is 0 exactly where it holds no key (searches stop there). */
+function assertTagsMarkFreeSlots(map: StringMap<number>): void {
+  const chunks = map["chunks"] as unknown[][];
+  const tags = map["tags"] as Uint8Array;
+  for (let i = 0; i < tags.length; i++) {
+    const key = chunks[(2 * i) >> 12][(2 * i) & 4095]; // CHUNK_BITS: 12
+    assert.equal(tags[i] === 0, key === undefined, `slot ${i}`);
+  }
 }
 
 /**

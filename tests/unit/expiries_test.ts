@@ -12,6 +12,31 @@ function agree(ex: Expiries, model: Map<string, number>, keys: string[]): void {
   assert.deepEqual(walked, model);
 }
 
+/** Writes `k`'s bytes into `buf` from byte 3 on, between others, as a request holds a key: its end. */
+function inRequest(buf: Uint8Array, k: string): number {
+  buf.fill(0x7a);
+  for (let j = 0; j < k.length; j++) buf[3 + j] = k.charCodeAt(j);
+  return 3 + k.length;
+}
+
+/**
+ * `setBytes` of the key in bytes [3, e) of `buf` (`k`, hash `h`) to `at`, checked against and
+ * applied to `model`: it gives the time it replaced, and does nothing to a key without one.
+ */
+function setBytesAsModel(
+  ex: Expiries,
+  model: Map<string, number>,
+  buf: Uint8Array,
+  e: number,
+  k: string,
+  at: number,
+  h: number,
+): void {
+  const was = model.get(k);
+  assert.equal(ex.setBytes(buf, 3, e, at, h), was, "setBytes gives the time replaced");
+  if (was !== undefined) model.set(k, at); // else nothing done: `set` takes a new key
+}
+
 /** Removes `k` from `model`: the time it had. */
 function takeFrom(model: Map<string, number>, k: string): number | undefined {
   const was = model.get(k);
@@ -40,19 +65,11 @@ Deno.test("expiry times read back exactly through set, take and their byte forms
     } else if (r < 0.7) {
       assert.equal(ex.take(k, h), takeFrom(model, k));
     } else {
-      // The key's bytes between others, as a request holds them.
-      buf.fill(0x7a);
-      for (let j = 0; j < k.length; j++) buf[3 + j] = k.charCodeAt(j);
-      const e = 3 + k.length;
+      const e = inRequest(buf, k);
       assert.equal(hashOfBytes(buf, 3, e), h);
       if (r < 0.8) assert.equal(ex.getBytes(buf, 3, e, h), model.get(k));
       else if (r < 0.9) assert.equal(ex.takeBytes(buf, 3, e, h), takeFrom(model, k));
-      else {
-        const at = Date.now() + Math.floor(rand() * 1e9);
-        const was = model.get(k);
-        assert.equal(ex.setBytes(buf, 3, e, at, h), was, "setBytes gives the time replaced");
-        if (was !== undefined) model.set(k, at); // else nothing done: `set` takes a new key
-      }
+      else setBytesAsModel(ex, model, buf, e, k, Date.now() + Math.floor(rand() * 1e9), h);
     }
     if (step % 1000 === 0) agree(ex, model, keys);
   }
@@ -187,15 +204,9 @@ Deno.test("times stay exact through random growth, shrinking and compactions", (
       } else if (r < 0.9) {
         assert.equal(ex.take(k, h), takeFrom(model, k));
       } else {
-        buf.fill(0x7a);
-        for (let j = 0; j < k.length; j++) buf[3 + j] = k.charCodeAt(j);
-        const e = 3 + k.length;
+        const e = inRequest(buf, k);
         if (r < 0.95) assert.equal(ex.takeBytes(buf, 3, e, h), takeFrom(model, k));
-        else {
-          const was = model.get(k);
-          assert.equal(ex.setBytes(buf, 3, e, at, h), was);
-          if (was !== undefined) model.set(k, at);
-        }
+        else setBytesAsModel(ex, model, buf, e, k, at, h);
       }
       // A tick now and then, with no time to spare.
       if (step % 50 === 0) {

@@ -400,12 +400,11 @@ export class StringMap<V> {
    * The slot is the first of the home slot and the 3 after it whose tag matches the hash's (a key
    * sits past its home often enough); none is read when a free slot comes first, or no tag
    * matches, as the lookup will then read the tags alone. A string is read at its end as well as
-   * its start: a
-   * 16-byte key or value with its header is 32 bytes, and may straddle two cache lines. Server
-   * CPU of `GET -P 16`, µs a request, against the build before (8 alternating rounds, bound to one
-   * CPU): the tag check alone 1.74 against 1.75, the last char alone 1.77 against 1.80, both 1.71
-   * against 1.77 and 1.78 against 1.81; `INCR -P 16` 1.90 against 2.00, `SET -P 16` 2.02 against
-   * 2.12.
+   * its start: a 16-byte key or value with its header is 32 bytes, and may straddle two cache
+   * lines. Server CPU of `GET -P 16`, µs a request, against the build before (8 alternating
+   * rounds, bound to one CPU): the tag check alone 1.74 against 1.75, the last char alone 1.77
+   * against 1.80, both 1.71 against 1.77 and 1.78 against 1.81; `INCR -P 16` 1.90 against 2.00,
+   * `SET -P 16` 2.02 against 2.12.
    */
   touch(hs: Int32Array, wants: Uint8Array, n: number, held?: Held): void {
     const { chunks, tags, mask } = this;

@@ -233,15 +233,12 @@ export class Keyspace {
 
   /** Stores a value and drops any TTL the key had (as SET does). */
   set(key: string, value: Value): void {
-    // dropExpiry() inlined: SET is the hottest write, and the key is hashed once for both maps.
+    // The key is hashed once for both tables.
     const h = hashOf(key);
     this.put(key, value, h);
-    const expires = this.expires;
-    if (expires.size === 0) return;
-    const was = expires.take(key, h);
-    if (was === undefined) return;
-    this.countStale(was);
-    if (this.farExpires.size !== 0) this.farExpires.delete(key);
+    if (this.expires.size === 0) return;
+    const was = this.dropExpiry(key, h);
+    if (was !== undefined) this.countStale(was);
   }
 
   /**
@@ -348,9 +345,10 @@ export class Keyspace {
     return this.expires.set(key, Number(at), h);
   }
 
-  private dropExpiry(key: string, h: number): boolean {
+  /** Removes the TTL of `key` (hash `h`): the time it had, if any. */
+  private dropExpiry(key: string, h: number): number | undefined {
     if (this.farExpires.size !== 0) this.farExpires.delete(key);
-    return this.expires.take(key, h) !== undefined;
+    return this.expires.take(key, h);
   }
 
   /** Deletes a live key; false when there was none. */
@@ -402,7 +400,7 @@ export class Keyspace {
   persist(key: string): boolean {
     const h = hashOf(key);
     if (this.lookup(key, h) === undefined) return false;
-    return this.dropExpiry(key, h);
+    return this.dropExpiry(key, h) !== undefined;
   }
 
   /**
